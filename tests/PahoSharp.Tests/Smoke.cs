@@ -1,0 +1,3 @@
+using NUnit.Framework;
+namespace PahoSharp.Tests;
+public class Smoke { [Test] public void Works() => Assert.That(Environment.ProcessorCount, Is.GreaterThan(0)); }
