@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Everything a fresh Debian 12 machine with the .NET 10 SDK needs before PahoSharp runs: the Debian
+# packages (installed only when missing), the native build (CMake: paho.mqtt.c and our C code) and
+# the .NET build. Safe to run again. Extra CMake arguments: PAHOSHARP_CMAKE_ARGS="-D...".
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+configuration=${PAHOSHARP_CONFIGURATION:-Release}
+packages=(cmake g++ make libpaho-mqtt-dev libssl-dev mosquitto mosquitto-clients)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$package")
+  fi
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  sudo=()
+  [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v dotnet >/dev/null; then
+  echo "setup: the .NET 10 SDK (dotnet) is not on PATH; install it first." >&2
+  exit 1
+fi
+
+# shellcheck disable=SC2086 # PAHOSHARP_CMAKE_ARGS is a list of arguments on purpose.
+cmake -S "$root" -B "$root/artifacts/cmake" -DCMAKE_BUILD_TYPE=Release ${PAHOSHARP_CMAKE_ARGS:-} | grep -E '^-- PahoSharp|Error|error' || true
+cmake --build "$root/artifacts/cmake" -j "$(nproc)" >/dev/null
+echo "setup: native build in artifacts/cmake"
+
+dotnet build "$root/PahoSharp.sln" -c "$configuration" -nologo -clp:ErrorsOnly -v:quiet
+echo "setup: .NET build ($configuration) done"

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The README's test command: sets everything up (build/setup.sh), then runs every test against real
+# Mosquitto brokers that the tests start on free loopback ports.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+configuration=${PAHOSHARP_CONFIGURATION:-Release}
+bash "$root/build/setup.sh"
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test "$root/PahoSharp.sln" -c "$configuration" --no-build -nologo \
+  --logger "console;verbosity=normal" --blame-hang-timeout 10m "$@" 2>&1 | tee "$log" || status=$?
+
+# One plain summary line over every test assembly.
+awk '/(Passed|Failed)! +- +Failed:/ {
+       for (i = 1; i <= NF; i++) {
+         if ($i == "Failed:") failed += $(i + 1); if ($i == "Passed:") passed += $(i + 1); if ($i == "Skipped:") skipped += $(i + 1)
+       }
+       found = 1
+     }
+     END { if (found) printf "tests: %d passed, %d failed, %d skipped\n", passed, failed, skipped }' "$log" | tr -d ','
+exit "$status"

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace PahoSharp.Tests.Infrastructure;
+
+/// <summary>What a finished process left behind.</summary>
+internal sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError, DateTime ExitedAtUtc)
+{
+    public override string ToString() =>
+        $"exit status {ExitCode}\n--- stdout ---\n{StandardOutput}--- stderr ---\n{StandardError}";
+}
+
+/// <summary>Runs a program to its end with a bound on the wait, capturing both output streams.</summary>
+internal static class ProcessRunner
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
+
+    public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan? timeout = null)
+    {
+        using var process = Start(fileName, arguments, out var stdout, out var stderr);
+        return await WaitAsync(process, stdout, stderr, timeout ?? DefaultTimeout);
+    }
+
+    /// <summary>Starts a program whose end the caller decides (see <see cref="WaitAsync"/>).</summary>
+    public static Process Start(string fileName, IEnumerable<string> arguments, out StringBuilder stdout, out StringBuilder stderr)
+    {
+        var info = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in arguments)
+            info.ArgumentList.Add(argument);
+
+        var process = new Process { StartInfo = info };
+        var output = new StringBuilder();
+        var errors = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.Append(e.Data).Append('\n'); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (errors) errors.Append(e.Data).Append('\n'); };
+        process.Start();
+        process.StandardInput.Close();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        stdout = output;
+        stderr = errors;
+        return process;
+    }
+
+    public static async Task<ProcessResult> WaitAsync(Process process, StringBuilder stdout, StringBuilder stderr, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{process.StartInfo.FileName} did not exit within {timeout.TotalSeconds} s.\n--- stdout ---\n{stdout}--- stderr ---\n{stderr}");
+        }
+        DateTime exitedAt = DateTime.UtcNow;
+        // The parameterless wait drains the asynchronous output readers.
+        process.WaitForExit();
+        lock (stdout)
+        lock (stderr)
+            return new ProcessResult(process.ExitCode, stdout.ToString(), stderr.ToString(), exitedAt);
+    }
+}
