@@ -1,6 +1,8 @@
 using NUnit.Framework;
 using NUnit.Framework.Interfaces;
 
+using PahoSharp.Testing;
+
 namespace PahoSharp.Tests.Infrastructure;
 
 /// <summary>
@@ -11,7 +13,7 @@ public abstract class BrokerTest
 {
     private MosquittoBroker? broker;
 
-    internal MosquittoBroker Broker => broker ?? throw new InvalidOperationException("The broker starts in SetUp.");
+    protected MosquittoBroker Broker => broker ?? throw new InvalidOperationException("The broker starts in SetUp.");
 
     /// <summary>Whether the broker accepts clients without credentials.</summary>
     protected virtual bool AllowAnonymous => true;

@@ -1,6 +1,7 @@
 using NUnit.Framework;
+using PahoSharp.Testing;
 using PahoSharp.Tests.Infrastructure;
-using PahoSharp.Tests.Infrastructure.Mqtt;
+using PahoSharp.Testing.Mqtt;
 
 namespace PahoSharp.Tests.Reference;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
 
-namespace PahoSharp.Tests.Infrastructure.Mqtt;
+namespace PahoSharp.Testing.Mqtt;
 
 /// <summary>
 /// An independent MQTT 3.1.1 subscriber, written from the specification over a plain socket, so
@@ -10,7 +10,7 @@ namespace PahoSharp.Tests.Infrastructure.Mqtt;
 /// It subscribes at QoS 2 (so it sees each message at the QoS it was published with) and
 /// acknowledges QoS 1 and 2 deliveries.
 /// </summary>
-internal sealed class TestSubscriber : IAsyncDisposable
+public sealed class TestSubscriber : IAsyncDisposable
 {
     private static int nextId;
 

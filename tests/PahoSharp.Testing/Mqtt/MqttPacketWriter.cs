@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace PahoSharp.Tests.Infrastructure.Mqtt;
+namespace PahoSharp.Testing.Mqtt;
 
 /// <summary>Encodes the few MQTT 3.1.1 packets that the test-side client sends.</summary>
-internal static class MqttPacketWriter
+public static class MqttPacketWriter
 {
     public static byte[] Connect(string clientId, ushort keepAliveSeconds = 0, bool cleanSession = true, string? userName = null, string? password = null)
     {

@@ -1,9 +1,9 @@
 using System.Text;
 
-namespace PahoSharp.Tests.Infrastructure.Mqtt;
+namespace PahoSharp.Testing.Mqtt;
 
 /// <summary>A PUBLISH that the test subscriber received, with the exact bytes of topic and payload.</summary>
-internal sealed record ReceivedMessage(byte[] Topic, byte[] Payload, int Qos, bool Retained, DateTime ReceivedAtUtc)
+public sealed record ReceivedMessage(byte[] Topic, byte[] Payload, int Qos, bool Retained, DateTime ReceivedAtUtc)
 {
     public string TopicText => Encoding.UTF8.GetString(Topic);
 

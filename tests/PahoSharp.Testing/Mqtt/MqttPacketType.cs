@@ -1,7 +1,7 @@
-namespace PahoSharp.Tests.Infrastructure.Mqtt;
+namespace PahoSharp.Testing.Mqtt;
 
 /// <summary>MQTT control packet types (the high nibble of the fixed header).</summary>
-internal enum MqttPacketType : byte
+public enum MqttPacketType : byte
 {
     Connect = 1,
     ConnAck = 2,

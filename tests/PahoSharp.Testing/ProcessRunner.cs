@@ -1,17 +1,17 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace PahoSharp.Tests.Infrastructure;
+namespace PahoSharp.Testing;
 
 /// <summary>What a finished process left behind.</summary>
-internal sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError, DateTime ExitedAtUtc)
+public sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError, DateTime ExitedAtUtc)
 {
     public override string ToString() =>
         $"exit status {ExitCode}\n--- stdout ---\n{StandardOutput}--- stderr ---\n{StandardError}";
 }
 
 /// <summary>Runs a program to its end with a bound on the wait, capturing both output streams.</summary>
-internal static class ProcessRunner
+public static class ProcessRunner
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
 

@@ -1,9 +1,9 @@
 using System.Text;
 
-namespace PahoSharp.Tests.Infrastructure;
+namespace PahoSharp.Testing;
 
 /// <summary>The seed's constants, as the tests check them on the wire.</summary>
-internal static class LastWillSample
+public static class LastWillSample
 {
     public const string Topic = "MQTT Examples";
     public const string Payload = "Hello World!";

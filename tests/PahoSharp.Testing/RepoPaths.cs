@@ -1,7 +1,7 @@
-namespace PahoSharp.Tests.Infrastructure;
+namespace PahoSharp.Testing;
 
 /// <summary>Where the checkout's build outputs are: tests run from bin/, the C programs from CMake's tree.</summary>
-internal static class RepoPaths
+public static class RepoPaths
 {
     private static readonly Lazy<string> LazyRoot = new(FindRoot);
 

@@ -3,13 +3,13 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace PahoSharp.Tests.Infrastructure;
+namespace PahoSharp.Testing;
 
 /// <summary>
 /// A real Mosquitto (Debian's package), started for a test on a free loopback port with a config
 /// file of its own, logging connects and wills to its standard error (unbuffered, unlike its stdout), which <see cref="Log"/> keeps.
 /// </summary>
-internal sealed class MosquittoBroker : IAsyncDisposable
+public sealed class MosquittoBroker : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
     private static readonly string[] SearchDirectories = ["/usr/sbin", "/usr/local/sbin", "/usr/bin", "/usr/local/bin"];

@@ -1,12 +1,12 @@
 using System.Text;
 
-namespace PahoSharp.Tests.Infrastructure.Mqtt;
+namespace PahoSharp.Testing.Mqtt;
 
 /// <summary>
 /// One MQTT packet as it crossed the wire: the raw bytes, and what tests look at decoded
 /// (MQTT 3.1.1 layout; for MQTT 5 packets only the type, flags and raw bytes are meaningful).
 /// </summary>
-internal sealed class MqttPacket
+public sealed class MqttPacket
 {
     private MqttPacket(byte[] raw, int headerLength)
     {
@@ -125,6 +125,6 @@ internal sealed class MqttPacket
         return text.Append($" raw={Convert.ToHexString(Raw)}").ToString();
     }
 
-    internal static string Describe(byte[] bytes) =>
+    public static string Describe(byte[] bytes) =>
         bytes.All(b => b is >= 0x20 and < 0x7F) ? $"\"{Encoding.ASCII.GetString(bytes)}\"" : $"0x{Convert.ToHexString(bytes)}";
 }
