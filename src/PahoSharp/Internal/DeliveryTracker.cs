@@ -1,0 +1,112 @@
+using PahoSharp.Native;
+
+namespace PahoSharp.Internal;
+
+/// <summary>
+/// Completes delivery tokens from paho's <c>deliveryComplete</c> callback instead of
+/// <c>MQTTClient_waitForCompletion</c>, which polls in 100 ms steps. Packet identifiers are reused,
+/// so each id counts its publications and its completions: a token (id, n) is complete once id has
+/// completed n times. No allocation per publication; <see cref="WhenDelivered"/> allocates a task.
+/// </summary>
+internal sealed class DeliveryTracker
+{
+    private const int IdCount = 65536;
+
+    private readonly object gate = new();
+    private readonly long[] published = new long[IdCount];
+    private readonly long[] completed = new long[IdCount];
+    private readonly Dictionary<(int Id, long Generation), TaskCompletionSource> awaiters = [];
+    private long connection;
+
+    /// <summary>The connection that new tokens belong to; advanced when a connection ends.</summary>
+    public long Connection
+    {
+        get
+        {
+            lock (gate)
+                return connection;
+        }
+    }
+
+    /// <summary>Records a publication that paho accepted with packet id <paramref name="messageId"/>.</summary>
+    public DeliveryToken Track(int messageId)
+    {
+        lock (gate)
+        {
+            if (messageId == 0)
+                return new DeliveryToken(0, 0, connection);
+            return new DeliveryToken(messageId, ++published[messageId], connection);
+        }
+    }
+
+    /// <summary>paho's deliveryComplete: runs on paho's thread, so it only records and signals.</summary>
+    public void Complete(int messageId)
+    {
+        TaskCompletionSource? awaiter = null;
+        lock (gate)
+        {
+            long generation = ++completed[(ushort)messageId];
+            if (awaiters.Remove(((ushort)messageId, generation), out var found))
+                awaiter = found;
+            Monitor.PulseAll(gate);
+        }
+        awaiter?.TrySetResult();
+    }
+
+    /// <summary>The connection ended: tokens of it will never complete.</summary>
+    public void ConnectionEnded()
+    {
+        List<TaskCompletionSource> failed;
+        lock (gate)
+        {
+            connection++;
+            failed = [.. awaiters.Values];
+            awaiters.Clear();
+            Monitor.PulseAll(gate);
+        }
+        foreach (var awaiter in failed)
+            awaiter.TrySetException(new MqttException(MqttReturnCode.Disconnected, "delivery"));
+    }
+
+    /// <summary>Blocks until the token completes (true), the time is up (false), or its connection ends (throws).</summary>
+    public bool Wait(DeliveryToken token, TimeSpan timeout)
+    {
+        if (token.MessageId == 0)
+            return true;
+        long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        lock (gate)
+        {
+            while (true)
+            {
+                if (IsComplete(token))
+                    return true;
+                if (token.Connection != connection)
+                    throw new MqttException(MqttReturnCode.Disconnected, "delivery");
+                long remaining = deadline - Environment.TickCount64;
+                if (remaining <= 0)
+                    return false;
+                Monitor.Wait(gate, TimeSpan.FromMilliseconds(remaining));
+            }
+        }
+    }
+
+    /// <summary>A task that completes when the token does, or fails when its connection ends.</summary>
+    public Task WhenDelivered(DeliveryToken token)
+    {
+        if (token.MessageId == 0)
+            return Task.CompletedTask;
+        lock (gate)
+        {
+            if (IsComplete(token))
+                return Task.CompletedTask;
+            if (token.Connection != connection)
+                return Task.FromException(new MqttException(MqttReturnCode.Disconnected, "delivery"));
+            // Continuations must never run on paho's callback thread.
+            var awaiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            awaiters[(token.MessageId, token.Generation)] = awaiter;
+            return awaiter.Task;
+        }
+    }
+
+    private bool IsComplete(DeliveryToken token) => completed[token.MessageId] >= token.Generation;
+}

@@ -1,0 +1,8 @@
+namespace PahoSharp;
+
+/// <summary>Data of <see cref="MqttClient.MessageReceived"/>.</summary>
+public sealed class MqttMessageReceivedEventArgs(MqttMessage message) : EventArgs
+{
+    /// <summary>The message.</summary>
+    public MqttMessage Message { get; } = message;
+}

@@ -1,0 +1,66 @@
+using System.Text;
+
+namespace PahoSharp;
+
+/// <summary>
+/// The last will: what the broker publishes for this client when its connection ends without a
+/// DISCONNECT. The payload always goes to paho as binary data, so any bytes (a NUL among them) survive.
+/// </summary>
+public sealed class WillOptions
+{
+    private string topic = "";
+    private byte[] payload = [];
+    private MqttQos qos;
+
+    /// <summary>A will with a text payload, sent as its UTF-8 bytes.</summary>
+    public WillOptions(string topic, string payload)
+        : this(topic, Utf8.EncodePayload(payload, nameof(payload)))
+    {
+    }
+
+    /// <summary>A will with a binary payload.</summary>
+    public WillOptions(string topic, ReadOnlySpan<byte> payload)
+    {
+        Topic = topic;
+        Payload = payload.ToArray();
+    }
+
+    /// <summary>The topic the will is published on: not empty, no wildcard.</summary>
+    public string Topic
+    {
+        get => topic;
+        set
+        {
+            Utf8.CheckTopicName(value, nameof(value));
+            topic = value;
+        }
+    }
+
+    /// <summary>The will's payload bytes (a copy is kept).</summary>
+    public ReadOnlyMemory<byte> Payload
+    {
+        get => payload;
+        set
+        {
+            Utf8.CheckPayloadLength(value.Length, nameof(value));
+            payload = value.ToArray();
+        }
+    }
+
+    /// <summary>The payload as UTF-8 text.</summary>
+    public string PayloadText => Encoding.UTF8.GetString(payload);
+
+    /// <summary>The QoS the broker publishes the will with.</summary>
+    public MqttQos Qos
+    {
+        get => qos;
+        set
+        {
+            Utf8.CheckQos(value, nameof(value));
+            qos = value;
+        }
+    }
+
+    /// <summary>Whether the broker retains the will when it publishes it.</summary>
+    public bool Retained { get; set; }
+}
