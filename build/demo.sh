@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's main command: builds everything (build/setup.sh), starts a Mosquitto of its own on a
 # free loopback port, runs the last-will sample with and without --skip-disconnect, and shows what
-# an independent subscriber (mosquitto_sub) saw of each run, with the broker's own account of it.
+# an independent subscriber (mosquitto_sub) saw of each run, for the C reference and for the C#
+# port side by side, with the broker's own account of it.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -45,3 +46,7 @@ run_case() {
 c_reference="$root/artifacts/cmake/bin/last_will"
 run_case "C reference, the seed's run (DISCONNECT: no will)" "$c_reference"
 run_case "C reference, --skip-disconnect (no DISCONNECT: the will)" "$c_reference" --skip-disconnect
+
+csharp_port="$root/src/PahoSharp.Samples.LastWill/bin/Release/net10.0/PahoSharp.Samples.LastWill"
+run_case "C# port, the seed's run (DISCONNECT: no will)" "$csharp_port"
+run_case "C# port, --skip-disconnect (no DISCONNECT: the will)" "$csharp_port" --skip-disconnect
