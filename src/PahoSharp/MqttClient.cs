@@ -28,8 +28,7 @@ public sealed class MqttClient : IDisposable, ICallbackTarget
     private readonly List<ChannelWriter<MqttMessage>> messageReaders = [];
     private readonly Lock connectionGate = new();
     private NativeConnectOptions? connectMemory;
-    private int socket = -1;
-    private int socketPeerPort;
+    private ConnectionAborter.TcpSocket? socket;
     private int disposed;
 
     /// <summary>Creates a client without persistence speaking paho's default MQTT version (<c>MQTTClient_create</c>).</summary>
@@ -148,7 +147,7 @@ public sealed class MqttClient : IDisposable, ICallbackTarget
         lock (connectionGate)
         {
             using var use = Use();
-            HashSet<int> descriptorsBefore = ConnectionAborter.OpenDescriptors();
+            List<ConnectionAborter.TcpSocket> socketsBefore = ConnectionAborter.ConnectedSockets();
             int rc;
             if (Version == MqttVersion.V5)
             {
@@ -170,8 +169,8 @@ public sealed class MqttClient : IDisposable, ICallbackTarget
             connectMemory?.Dispose();
             connectMemory = native;
             byte* connectedUri = native.Options->returned.serverURI;
-            socketPeerPort = Internal.ServerUri.Port(connectedUri is null ? ServerUri : Marshal.PtrToStringUTF8((nint)connectedUri)!);
-            socket = ConnectionAborter.FindNewConnection(descriptorsBefore, socketPeerPort);
+            int peerPort = Internal.ServerUri.Port(connectedUri is null ? ServerUri : Marshal.PtrToStringUTF8((nint)connectedUri)!);
+            socket = ConnectionAborter.FindNewConnection(socketsBefore, peerPort);
         }
     }
 
@@ -311,23 +310,18 @@ public sealed class MqttClient : IDisposable, ICallbackTarget
         MqttException.ThrowIfFailed(rc, "unsubscribe");
     }
 
-    /// <summary>The messages received from now on, until the client is disposed or <paramref name="cancellationToken"/> fires.</summary>
-    public async IAsyncEnumerable<MqttMessage> ReadMessagesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The messages received from this call on, until the client is disposed or
+    /// <paramref name="cancellationToken"/> fires. The stream buffers from the call, not from the
+    /// first read, so nothing that arrives in between is missed; enumerate it to the end or cancel it.
+    /// </summary>
+    public IAsyncEnumerable<MqttMessage> ReadMessagesAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
         var channel = Channel.CreateUnbounded<MqttMessage>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         lock (messageReaders)
             messageReaders.Add(channel.Writer);
-        try
-        {
-            await foreach (MqttMessage message in channel.Reader.ReadAllAsync(cancellationToken))
-                yield return message;
-        }
-        finally
-        {
-            lock (messageReaders)
-                messageReaders.Remove(channel.Writer);
-        }
+        return ReadAsync(channel, cancellationToken);
     }
 
     /// <summary>Sends DISCONNECT and closes the connection (<c>MQTTClient_disconnect</c>): the broker discards the will.</summary>
@@ -358,8 +352,8 @@ public sealed class MqttClient : IDisposable, ICallbackTarget
             using var use = Use();
             if (MQTTClientApi.MQTTClient_isConnected(use.Client) == 0)
                 return false;
-            bool aborted = ConnectionAborter.Abort(socket, socketPeerPort);
-            socket = -1;
+            bool aborted = socket is { } connection && ConnectionAborter.Abort(connection);
+            socket = null;
             return aborted;
         }
     }
@@ -375,9 +369,9 @@ public sealed class MqttClient : IDisposable, ICallbackTarget
             return;
         lock (connectionGate)
         {
-            if (socket >= 0 && MQTTClientApi.MQTTClient_isConnected(handle.DangerousGetHandle()) != 0)
-                ConnectionAborter.Abort(socket, socketPeerPort);
-            socket = -1;
+            if (socket is { } connection && MQTTClientApi.MQTTClient_isConnected(handle.DangerousGetHandle()) != 0)
+                ConnectionAborter.Abort(connection);
+            socket = null;
         }
         // Destroys once the last native call in progress on another thread has returned.
         handle.Dispose();
@@ -436,7 +430,7 @@ public sealed class MqttClient : IDisposable, ICallbackTarget
             int rc = Version == MqttVersion.V5
                 ? MQTTClientApi.MQTTClient_disconnect5(use.Client, (int)timeout.TotalMilliseconds, reason, null)
                 : MQTTClientApi.MQTTClient_disconnect(use.Client, (int)timeout.TotalMilliseconds);
-            socket = -1;
+            socket = null;
             deliveries.ConnectionEnded();
             MqttException.ThrowIfFailed(rc, "disconnect");
         }
@@ -473,6 +467,20 @@ public sealed class MqttClient : IDisposable, ICallbackTarget
         {
             foreach (var reader in messageReaders)
                 reader.TryComplete();
+        }
+    }
+
+    private async IAsyncEnumerable<MqttMessage> ReadAsync(Channel<MqttMessage> channel, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (MqttMessage message in channel.Reader.ReadAllAsync(cancellationToken))
+                yield return message;
+        }
+        finally
+        {
+            lock (messageReaders)
+                messageReaders.Remove(channel.Writer);
         }
     }
 

@@ -9,47 +9,72 @@ namespace PahoSharp.Internal;
 /// DISCONNECT (so no will), and <c>MQTTClient_destroy</c> of a connected client leaves the socket
 /// open (paho 1.3.12), so the will would wait for keep-alive expiry or process exit. After the
 /// shutdown paho sees the connection fail, closes the descriptor itself and reports it lost.
+/// Sockets are told apart by inode, not descriptor number: numbers are reused at once (even the
+/// directory listing /proc/self/fd takes one for a moment), inodes are not.
 /// </summary>
 internal static unsafe partial class ConnectionAborter
 {
     private const int ShutdownBoth = 2;
 
-    /// <summary>The descriptor numbers this process has open now (Linux: /proc/self/fd); a directory listing, no per-descriptor call.</summary>
-    public static HashSet<int> OpenDescriptors()
+    /// <summary>One of this process's connected TCP sockets.</summary>
+    internal readonly record struct TcpSocket(int Descriptor, ulong Inode, int PeerPort);
+
+    /// <summary>The connected TCP sockets this process has open now (Linux: /proc/self/fd).</summary>
+    public static List<TcpSocket> ConnectedSockets()
     {
-        var descriptors = new HashSet<int>();
+        var sockets = new List<TcpSocket>();
         try
         {
             foreach (string entry in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
             {
-                if (int.TryParse(Path.GetFileName(entry.AsSpan()), out int fd))
-                    descriptors.Add(fd);
+                if (int.TryParse(Path.GetFileName(entry.AsSpan()), out int fd)
+                    && PeerPort(fd) is var port and >= 0
+                    && Inode(entry) is { } inode)
+                {
+                    sockets.Add(new TcpSocket(fd, inode, port));
+                }
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Without /proc the connection cannot be found; the caller then has no candidate.
         }
-        return descriptors;
+        return sockets;
     }
 
-    /// <summary>The one TCP socket opened since <paramref name="before"/> whose peer port is <paramref name="peerPort"/>; -1 if not exactly one.</summary>
-    public static int FindNewConnection(HashSet<int> before, int peerPort)
+    /// <summary>The newest socket to <paramref name="peerPort"/> that is not among <paramref name="before"/>, if any.</summary>
+    public static TcpSocket? FindNewConnection(List<TcpSocket> before, int peerPort)
     {
-        int found = -1;
-        foreach (int fd in OpenDescriptors())
+        var known = new HashSet<ulong>(before.Select(s => s.Inode));
+        TcpSocket? newest = null;
+        foreach (TcpSocket socket in ConnectedSockets())
         {
-            if (before.Contains(fd) || PeerPort(fd) != peerPort)
-                continue;
-            if (found >= 0)
-                return -1;
-            found = fd;
+            // Socket inodes grow with each new socket: the highest is the one just opened.
+            if (socket.PeerPort == peerPort && !known.Contains(socket.Inode) && (newest is null || socket.Inode > newest.Value.Inode))
+                newest = socket;
         }
-        return found;
+        return newest;
     }
 
-    /// <summary>Shuts the socket down if it is still connected to <paramref name="peerPort"/>.</summary>
-    public static bool Abort(int fd, int peerPort) => fd >= 0 && PeerPort(fd) == peerPort && shutdown(fd, ShutdownBoth) == 0;
+    /// <summary>Shuts the socket down if its descriptor still refers to it.</summary>
+    public static bool Abort(TcpSocket socket) =>
+        Inode($"/proc/self/fd/{socket.Descriptor}") == socket.Inode && shutdown(socket.Descriptor, ShutdownBoth) == 0;
+
+    private static ulong? Inode(string fdPath)
+    {
+        try
+        {
+            // The link reads "socket:[INODE]".
+            string? target = new FileInfo(fdPath).LinkTarget;
+            if (target is null || !target.StartsWith("socket:[", StringComparison.Ordinal))
+                return null;
+            return ulong.TryParse(target.AsSpan(8, target.Length - 9), out ulong inode) ? inode : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
 
     private static int PeerPort(int fd)
     {
