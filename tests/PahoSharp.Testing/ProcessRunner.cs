@@ -15,17 +15,18 @@ public static class ProcessRunner
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
 
-    public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan? timeout = null)
+    public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan? timeout = null, string? workingDirectory = null)
     {
-        using var process = Start(fileName, arguments, out var stdout, out var stderr);
+        using var process = Start(fileName, arguments, out var stdout, out var stderr, workingDirectory);
         return await WaitAsync(process, stdout, stderr, timeout ?? DefaultTimeout);
     }
 
     /// <summary>Starts a program whose end the caller decides (see <see cref="WaitAsync"/>).</summary>
-    public static Process Start(string fileName, IEnumerable<string> arguments, out StringBuilder stdout, out StringBuilder stderr)
+    public static Process Start(string fileName, IEnumerable<string> arguments, out StringBuilder stdout, out StringBuilder stderr, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
+            WorkingDirectory = workingDirectory ?? "",
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,

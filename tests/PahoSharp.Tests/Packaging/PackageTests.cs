@@ -1,0 +1,85 @@
+using System.IO.Compression;
+using NUnit.Framework;
+using PahoSharp.Testing;
+using PahoSharp.Testing.Mqtt;
+using PahoSharp.Tests.Infrastructure;
+
+namespace PahoSharp.Tests.Packaging;
+
+/// <summary>
+/// The NuGet packages as a user gets them: packed from this checkout into a folder feed, referenced
+/// by a new console project that restores from that feed alone, run against a real broker.
+/// </summary>
+public sealed class PackageTests : BrokerTest
+{
+    private static readonly TimeSpan DotnetTimeout = TimeSpan.FromMinutes(4);
+
+    private string work = "";
+
+    [SetUp]
+    public void CreateWorkDirectory() => work = Directory.CreateTempSubdirectory("pahosharp-package-").FullName;
+
+    [TearDown]
+    public void DeleteWorkDirectory() => Directory.Delete(work, recursive: true);
+
+    [Test]
+    public async Task FreshProjectPublishesThroughThePackages()
+    {
+        string feed = Path.Combine(work, "feed");
+        foreach (string project in new[] { "bindings/PahoSharp.Native/PahoSharp.Native.csproj", "src/PahoSharp/PahoSharp.csproj" })
+            await DotnetAsync(RepoPaths.Root, "pack", Path.Combine(RepoPaths.Root, project), "-c", Configuration, "--no-build", "-o", feed);
+
+        using (ZipArchive native = ZipFile.OpenRead(Path.Combine(feed, "PahoSharp.Native.0.1.0.nupkg")))
+            Assert.That(native.Entries.Select(e => e.FullName), Does.Contain("runtimes/linux-x64/native/libpaho-mqtt3cs.so.1"));
+
+        string app = Path.Combine(work, "app");
+        Directory.CreateDirectory(app);
+        await File.WriteAllTextAsync(Path.Combine(app, "nuget.config"), $"""
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="local" value="{feed}" />
+              </packageSources>
+            </configuration>
+            """);
+        // A restore folder of its own: the user's cache must not serve an older build of the same version.
+        await File.WriteAllTextAsync(Path.Combine(app, "app.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <RestorePackagesPath>{Path.Combine(work, "packages")}</RestorePackagesPath>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="PahoSharp" Version="0.1.0" />
+              </ItemGroup>
+            </Project>
+            """);
+        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), """
+            using PahoSharp;
+            using var client = new MqttClient(args[0], "package-test");
+            client.Connect(new ConnectOptions());
+            client.WaitForCompletion(client.Publish("package/test", "from the package", MqttQos.AtLeastOnce), TimeSpan.FromSeconds(10));
+            client.Disconnect(TimeSpan.FromSeconds(10));
+            Console.WriteLine($"paho {MqttClient.PahoVersion}");
+            """);
+        await using var subscriber = await TestSubscriber.ConnectAsync(Broker.Port, "package/test");
+
+        ProcessResult run = await DotnetAsync(app, "run", "--", Broker.Address);
+
+        Assert.That(run.StandardOutput, Does.Contain("paho 1.3."));
+        ReceivedMessage message = await subscriber.NextAsync();
+        Assert.That(message.PayloadText, Is.EqualTo("from the package"));
+    }
+
+    /// <summary>The configuration these tests were built in, which is the one that was built.</summary>
+    private static string Configuration => new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+
+    private static async Task<ProcessResult> DotnetAsync(string directory, params string[] arguments)
+    {
+        ProcessResult result = await ProcessRunner.RunAsync("dotnet", arguments, DotnetTimeout, directory);
+        Assert.That(result.ExitCode, Is.Zero, $"dotnet {string.Join(' ', arguments)}\n{result}");
+        return result;
+    }
+}
