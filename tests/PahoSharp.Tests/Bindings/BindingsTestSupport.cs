@@ -11,7 +11,7 @@ namespace PahoSharp.Tests.Bindings;
 /// <summary>Paths, process running, and the probe/managed layout readers shared by the binding tests.</summary>
 internal static class BindingsTestSupport
 {
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => PahoSharp.Testing.RepoPaths.Root;
 
     public static string GeneratedDir => Path.Combine(RepoRoot, "bindings", "PahoSharp.Native", "Generated");
 
@@ -20,18 +20,6 @@ internal static class BindingsTestSupport
     public static string ProbeExecutable => Path.Combine(RepoRoot, "artifacts", "cmake", "bin", "layout_probe");
 
     public static Assembly NativeAssembly => typeof(MQTTClientApi).Assembly;
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "PahoSharp.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException($"no PahoSharp.sln above {AppContext.BaseDirectory}");
-    }
 
     public static (int ExitCode, string Stdout, string Stderr) Run(string file, params string[] args)
     {
