@@ -13,12 +13,11 @@ status=0
 dotnet test "$root/PahoSharp.sln" -c "$configuration" --no-build -nologo \
   --logger "console;verbosity=normal" --blame-hang-timeout 10m "$@" 2>&1 | tee "$log" || status=$?
 
-# One plain summary line over every test assembly.
-awk '/(Passed|Failed)! +- +Failed:/ {
-       for (i = 1; i <= NF; i++) {
-         if ($i == "Failed:") failed += $(i + 1); if ($i == "Passed:") passed += $(i + 1); if ($i == "Skipped:") skipped += $(i + 1)
-       }
-       found = 1
-     }
-     END { if (found) printf "tests: %d passed, %d failed, %d skipped\n", passed, failed, skipped }' "$log" | tr -d ','
+# One plain summary line over every test assembly (from each run's "Total tests:" block).
+awk '/^Total tests:/ { inblock = 1; found = 1; next }
+     inblock && $1 == "Passed:" { passed += $2; next }
+     inblock && $1 == "Failed:" { failed += $2; next }
+     inblock && $1 == "Skipped:" { skipped += $2; next }
+     inblock && $1 != "Total" { inblock = 0 }
+     END { if (found) printf "tests: %d passed, %d failed, %d skipped\n", passed, failed, skipped }' "$log"
 exit "$status"

@@ -7,6 +7,9 @@ public static class RepoPaths
 
     public static string Root => LazyRoot.Value;
 
+    /// <summary>The build configuration of the running program (it runs from bin/CONFIGURATION/TFM/).</summary>
+    public static string Configuration => new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+
     public static string CMakeBinaryDir => Path.Combine(Root, "artifacts", "cmake");
 
     /// <summary>An executable that CMake built from native/.</summary>

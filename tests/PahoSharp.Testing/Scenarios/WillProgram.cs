@@ -22,10 +22,8 @@ public sealed record WillProgram(string Name, string Path, string FileName, IRea
     {
         get
         {
-            string bin = System.IO.Path.Combine(RepoPaths.Root, "src", "PahoSharp.Samples.LastWill", "bin");
-            string release = System.IO.Path.Combine(bin, "Release", "net10.0", "PahoSharp.Samples.LastWill.dll");
-            string debug = System.IO.Path.Combine(bin, "Debug", "net10.0", "PahoSharp.Samples.LastWill.dll");
-            string dll = File.Exists(release) || !File.Exists(debug) ? release : debug;
+            // The same configuration as the running tests or compare command, never a stale other one.
+            string dll = System.IO.Path.Combine(RepoPaths.Root, "src", "PahoSharp.Samples.LastWill", "bin", RepoPaths.Configuration, "net10.0", "PahoSharp.Samples.LastWill.dll");
             return new WillProgram("C# port", dll, "dotnet", [dll]);
         }
     }

@@ -27,7 +27,7 @@ public sealed class PackageTests : BrokerTest
     {
         string feed = Path.Combine(work, "feed");
         foreach (string project in new[] { "bindings/PahoSharp.Native/PahoSharp.Native.csproj", "src/PahoSharp/PahoSharp.csproj" })
-            await DotnetAsync(RepoPaths.Root, "pack", Path.Combine(RepoPaths.Root, project), "-c", Configuration, "--no-build", "-o", feed);
+            await DotnetAsync(RepoPaths.Root, "pack", Path.Combine(RepoPaths.Root, project), "-c", RepoPaths.Configuration, "--no-build", "-o", feed);
 
         using (ZipArchive native = ZipFile.OpenRead(Path.Combine(feed, "PahoSharp.Native.0.1.0.nupkg")))
             Assert.That(native.Entries.Select(e => e.FullName), Does.Contain("runtimes/linux-x64/native/libpaho-mqtt3cs.so.1"));
@@ -72,9 +72,6 @@ public sealed class PackageTests : BrokerTest
         ReceivedMessage message = await subscriber.NextAsync();
         Assert.That(message.PayloadText, Is.EqualTo("from the package"));
     }
-
-    /// <summary>The configuration these tests were built in, which is the one that was built.</summary>
-    private static string Configuration => new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
 
     private static async Task<ProcessResult> DotnetAsync(string directory, params string[] arguments)
     {
