@@ -27,9 +27,10 @@ run_case() {
 
   local log_from out status
   log_from=$(broker_log_lines)
-  printf '\n== %s\n$ %s\n' "$label" "${*/#$root\//}"
+  local command=("$@" --address "$address")
+  printf '\n== %s\n$ %s\n' "$label" "${command[*]/#$root\//}"
   set +e
-  out=$(timeout 60 "$@" --address "$address" 2>&1)
+  out=$(timeout 60 "${command[@]}" 2>&1)
   status=$?
   set -e
   [[ -z $out ]] || printf '%s\n' "$out"
