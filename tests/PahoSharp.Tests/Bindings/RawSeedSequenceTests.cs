@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text;
 using NUnit.Framework;
 using PahoSharp.Native;
 using PahoSharp.Testing;
@@ -15,7 +14,7 @@ public sealed class RawSeedSequenceTests : BrokerTest
     public async Task SeedSequenceThroughRawBindings()
     {
         await using var subscriber = await TestSubscriber.ConnectAsync(Broker.Port, LastWillSample.Topic, LastWillSample.WillTopic);
-        RunSeedSequence(Broker.Address);
+        RawSeedSequence.Run(Broker.Address, "raw_seed_client", keepAliveSeconds: 20, skipDisconnect: false);
 
         ReceivedMessage received = await subscriber.NextAsync();
         Assert.That(received.Topic, Is.EqualTo(LastWillSample.TopicBytes));
@@ -23,48 +22,6 @@ public sealed class RawSeedSequenceTests : BrokerTest
         Assert.That(received.Qos, Is.EqualTo(1));
         Assert.That(await subscriber.DrainAsync(TimeSpan.FromSeconds(2.5)), Is.Empty, "no will after DISCONNECT");
         Assert.That(Broker.Log, Does.Contain("Will message specified (16 bytes) (r0, q0)"));
-    }
-
-    /// <summary>The seed's calls, in the seed's order, on the generated declarations only.</summary>
-    private static unsafe void RunSeedSequence(string brokerAddress)
-    {
-        byte[] address = Encoding.UTF8.GetBytes(brokerAddress + "\0");
-        byte[] clientId = "raw_seed_client\0"u8.ToArray();
-        byte[] topic = Encoding.UTF8.GetBytes(LastWillSample.Topic + "\0");
-        byte[] willTopic = Encoding.UTF8.GetBytes(LastWillSample.WillTopic + "\0");
-        byte[] willMessage = Encoding.UTF8.GetBytes(LastWillSample.WillPayload + "\0");
-        byte[] payload = LastWillSample.PayloadBytes;
-
-        nint client;
-        fixed (byte* a = address, id = clientId, t = topic, wt = willTopic, wm = willMessage, p = payload)
-        {
-            Assert.That(MQTTClientApi.MQTTClient_create(&client, a, id, MQTTClientPersistenceConstants.MQTTCLIENT_PERSISTENCE_NONE, null), Is.Zero);
-            try
-            {
-                MQTTClient_connectOptions connOpts = Initializers.MQTTClient_connectOptions_initializer;
-                MQTTClient_willOptions willOpts = Initializers.MQTTClient_willOptions_initializer;
-                connOpts.keepAliveInterval = 20;
-                connOpts.cleansession = 1;
-                willOpts.topicName = wt;
-                willOpts.message = wm;
-                connOpts.will = &willOpts;
-                Assert.That(MQTTClientApi.MQTTClient_connect(client, &connOpts), Is.Zero);
-
-                MQTTClient_message message = Initializers.MQTTClient_message_initializer;
-                message.payload = p;
-                message.payloadlen = payload.Length;
-                message.qos = 1;
-                message.retained = 0;
-                int token;
-                Assert.That(MQTTClientApi.MQTTClient_publishMessage(client, t, &message, &token), Is.Zero);
-                Assert.That(MQTTClientApi.MQTTClient_waitForCompletion(client, token, 10000), Is.Zero);
-                Assert.That(MQTTClientApi.MQTTClient_disconnect(client, 10000), Is.Zero);
-            }
-            finally
-            {
-                MQTTClientApi.MQTTClient_destroy(&client);
-            }
-        }
     }
 
     [Test]

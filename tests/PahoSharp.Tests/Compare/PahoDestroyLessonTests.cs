@@ -1,13 +1,12 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Text;
 
 using NUnit.Framework;
 
-using PahoSharp.Native;
 using PahoSharp.Testing;
 using PahoSharp.Testing.Faults;
 using PahoSharp.Testing.Mqtt;
+using PahoSharp.Tests.Bindings;
 using PahoSharp.Tests.Infrastructure;
 
 namespace PahoSharp.Tests.Compare;
@@ -29,7 +28,7 @@ public sealed partial class PahoDestroyLessonTests : BrokerTest
         await using var subscriber = await TestSubscriber.ConnectAsync(Broker.Port, LastWillSample.WillTopic);
         await using var proxy = FaultProxy.Start(Broker.Port);
 
-        ConnectPublishDestroy(proxy.Address);
+        RawSeedSequence.Run(proxy.Address, LastWillSample.ClientId, KeepAliveSeconds, skipDisconnect: true);
         DateTime destroyedAt = DateTime.UtcNow;
         int port = proxy.ClientEndPoint!.Port;
         int? descriptor = SocketDescriptorWithLocalPort(port);
@@ -58,45 +57,6 @@ public sealed partial class PahoDestroyLessonTests : BrokerTest
             // Nobody else will ever close it: the leaked descriptor is this test's to close.
             if (descriptor is { } fd)
                 _ = Close(fd);
-        }
-    }
-
-    /// <summary>The seed's calls up to the publish, then destroy without disconnect, on the raw bindings.</summary>
-    private static unsafe void ConnectPublishDestroy(string address)
-    {
-        byte[] uri = Encoding.UTF8.GetBytes(address + "\0");
-        byte[] clientId = Encoding.UTF8.GetBytes(LastWillSample.ClientId + "\0");
-        byte[] topic = Encoding.UTF8.GetBytes(LastWillSample.Topic + "\0");
-        byte[] willTopic = Encoding.UTF8.GetBytes(LastWillSample.WillTopic + "\0");
-        byte[] willMessage = Encoding.UTF8.GetBytes(LastWillSample.WillPayload + "\0");
-        byte[] payload = LastWillSample.PayloadBytes;
-        nint client;
-        fixed (byte* a = uri, id = clientId, t = topic, wt = willTopic, wm = willMessage, p = payload)
-        {
-            Assert.That(MQTTClientApi.MQTTClient_create(&client, a, id, MQTTClientPersistenceConstants.MQTTCLIENT_PERSISTENCE_NONE, null), Is.Zero);
-            try
-            {
-                MQTTClient_connectOptions options = Initializers.MQTTClient_connectOptions_initializer;
-                MQTTClient_willOptions will = Initializers.MQTTClient_willOptions_initializer;
-                options.keepAliveInterval = KeepAliveSeconds;
-                options.cleansession = 1;
-                will.topicName = wt;
-                will.message = wm;
-                options.will = &will;
-                Assert.That(MQTTClientApi.MQTTClient_connect(client, &options), Is.Zero);
-                MQTTClient_message message = Initializers.MQTTClient_message_initializer;
-                message.payload = p;
-                message.payloadlen = payload.Length;
-                message.qos = 1;
-                int token;
-                Assert.That(MQTTClientApi.MQTTClient_publishMessage(client, t, &message, &token), Is.Zero);
-                Assert.That(MQTTClientApi.MQTTClient_waitForCompletion(client, token, 10000), Is.Zero);
-            }
-            finally
-            {
-                // As the seed does with --skip-disconnect: no MQTTClient_disconnect.
-                MQTTClientApi.MQTTClient_destroy(&client);
-            }
         }
     }
 
