@@ -149,10 +149,12 @@ public sealed class MqttClient : IDisposable, ICallbackTarget
             using var use = Use();
             List<ConnectionAborter.TcpSocket> socketsBefore = ConnectionAborter.ConnectedSockets();
             int rc;
+            int inFlightLimit = options.MaxInflight;
             if (Version == MqttVersion.V5)
             {
                 MQTTResponse response = MQTTClientApi.MQTTClient_connect5(use.Client, native.Options, null, null);
                 rc = (int)response.reasonCode;
+                inFlightLimit = Math.Min(inFlightLimit, ReceiveMaximum(response));
                 MQTTClientApi.MQTTResponse_free(response);
             }
             else
@@ -164,6 +166,7 @@ public sealed class MqttClient : IDisposable, ICallbackTarget
                 native.Dispose();
                 throw new MqttException((MqttReturnCode)rc, "connect");
             }
+            deliveries.ConnectionStarted(inFlightLimit, PendingDeliveries(use.Client));
 
             // Kept until the next connect or disposal: paho may hold on to what it was given.
             connectMemory?.Dispose();
@@ -397,28 +400,38 @@ public sealed class MqttClient : IDisposable, ICallbackTarget
 
     private unsafe DeliveryToken PublishEncoded(ReadOnlySpan<byte> topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained)
     {
-        using var use = Use();
+        bool takesPlace = qos != MqttQos.AtMostOnce;
+        long entered = deliveries.EnterPublish(takesPlace);
         int token = 0;
-        int rc;
-        byte empty = 0;
-        fixed (byte* topicPtr = topic)
-        fixed (byte* payloadPtr = payload)
+        int rc = MQTTClientConstants.MQTTCLIENT_FAILURE;
+        try
         {
-            // An empty span pins as NULL; paho wants a pointer even for zero bytes.
-            void* data = payloadPtr is null ? &empty : payloadPtr;
-            if (Version == MqttVersion.V5)
+            using var use = Use();
+            byte empty = 0;
+            fixed (byte* topicPtr = topic)
+            fixed (byte* payloadPtr = payload)
             {
-                MQTTResponse response = MQTTClientApi.MQTTClient_publish5(use.Client, topicPtr, payload.Length, data, (int)qos, retained ? 1 : 0, null, &token);
-                rc = (int)response.reasonCode;
-                MQTTClientApi.MQTTResponse_free(response);
-            }
-            else
-            {
-                rc = MQTTClientApi.MQTTClient_publish(use.Client, topicPtr, payload.Length, data, (int)qos, retained ? 1 : 0, &token);
+                // An empty span pins as NULL; paho wants a pointer even for zero bytes.
+                void* data = payloadPtr is null ? &empty : payloadPtr;
+                if (Version == MqttVersion.V5)
+                {
+                    MQTTResponse response = MQTTClientApi.MQTTClient_publish5(use.Client, topicPtr, payload.Length, data, (int)qos, retained ? 1 : 0, null, &token);
+                    rc = (int)response.reasonCode;
+                    MQTTClientApi.MQTTResponse_free(response);
+                }
+                else
+                {
+                    rc = MQTTClientApi.MQTTClient_publish(use.Client, topicPtr, payload.Length, data, (int)qos, retained ? 1 : 0, &token);
+                }
             }
         }
+        finally
+        {
+            if (takesPlace && rc != MQTTClientConstants.MQTTCLIENT_SUCCESS)
+                deliveries.CancelPublish(entered);
+        }
         MqttException.ThrowIfFailed(rc, "publish");
-        return deliveries.Track(qos == MqttQos.AtMostOnce ? 0 : token);
+        return deliveries.Track(takesPlace ? token : 0);
     }
 
     private unsafe void DisconnectCore(TimeSpan timeout, MQTTReasonCodes reason)
@@ -482,6 +495,28 @@ public sealed class MqttClient : IDisposable, ICallbackTarget
             lock (messageReaders)
                 messageReaders.Remove(channel.Writer);
         }
+    }
+
+    /// <summary>The broker's Receive Maximum from an MQTT 5 CONNACK, to which paho lowers its in-flight limit.</summary>
+    private static unsafe int ReceiveMaximum(MQTTResponse response)
+    {
+        const MQTTPropertyCodes code = MQTTPropertyCodes.MQTTPROPERTY_CODE_RECEIVE_MAXIMUM;
+        return response.properties is not null && MQTTClientApi.MQTTProperties_hasProperty(response.properties, code) != 0
+            ? MQTTClientApi.MQTTProperties_getNumericValue(response.properties, code)
+            : int.MaxValue;
+    }
+
+    /// <summary>How many QoS 1 and 2 messages paho still holds unacknowledged (a resumed session's).</summary>
+    private static unsafe int PendingDeliveries(nint client)
+    {
+        int* tokens = null;
+        if (MQTTClientApi.MQTTClient_getPendingDeliveryTokens(client, &tokens) != MQTTClientConstants.MQTTCLIENT_SUCCESS || tokens is null)
+            return 0;
+        int count = 0;
+        while (tokens[count] != -1)
+            count++;
+        MQTTClientApi.MQTTClient_free(tokens);
+        return count;
     }
 
     private NativeUse Use()

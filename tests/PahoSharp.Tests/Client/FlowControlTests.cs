@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using NUnit.Framework;
+using PahoSharp.Native;
+using PahoSharp.Testing.Faults;
+using PahoSharp.Testing.Mqtt;
+
+namespace PahoSharp.Tests.Client;
+
+/// <summary>
+/// Publishing with <see cref="ConnectOptions.MaxInflight"/> messages unacknowledged. paho itself
+/// then blocks inside MQTTClient_publish, polling in MQTTClient_yield (measured: one publish more
+/// than the window drops QoS 1 from about 10k to 100 messages/s); PahoSharp waits for a delivery
+/// instead, so paho never has to block.
+/// </summary>
+[NonParallelizable]
+public sealed class FlowControlTests : ClientTest
+{
+    private const string PahoBlockingLine = "Blocking publish on queue full";
+
+    [Test]
+    public async Task PublishesBeyondTheWindowWaitForDeliveriesNotForPahosPolling()
+    {
+        const int Count = 300;
+        await using var subscriber = await SubscribeAsync("window/#");
+        MqttClient client = Connected(new ConnectOptions { MaxInflight = 2 });
+
+        List<string> trace;
+        using (var capture = PahoTrace.Capture())
+        {
+            // Issued from one thread without awaiting: all but the first two find the window full.
+            Task[] publishes = [.. Enumerable.Range(0, Count).Select(i => client.PublishAsync("window/t", BitConverter.GetBytes(i), MqttQos.AtLeastOnce))];
+            await Task.WhenAll(publishes).WaitAsync(TimeSpan.FromMinutes(2));
+            trace = capture.Lines;
+        }
+
+        List<ReceivedMessage> received = await subscriber.CollectAsync(Count, TimeSpan.FromMinutes(1));
+        Assert.That(received.Select(m => BitConverter.ToInt32(m.Payload)), Is.EqualTo(Enumerable.Range(0, Count)), "every message once, in order");
+        Assert.That(trace, Is.Not.Empty, "paho's trace was captured");
+        Assert.That(trace.Where(line => line.Contains(PahoBlockingLine, StringComparison.Ordinal)), Is.Empty, "paho never had to block a publish");
+    }
+
+    [Test]
+    public async Task QosZeroAlsoWaitsForTheWindowAsPahoDoes()
+    {
+        await using var subscriber = await SubscribeAsync("window/#");
+        MqttClient client = Connected(new ConnectOptions { MaxInflight = 1 });
+        List<string> trace;
+        using (var capture = PahoTrace.Capture())
+        {
+            for (int i = 0; i < 100; i++)
+                client.Publish("window/t", BitConverter.GetBytes(i), i % 2 == 0 ? MqttQos.AtLeastOnce : MqttQos.AtMostOnce);
+            Assert.That(client.WaitForCompletion(client.Publish("window/t", BitConverter.GetBytes(100), MqttQos.AtLeastOnce), DeliveryTimeout), Is.True);
+            trace = capture.Lines;
+        }
+
+        List<ReceivedMessage> received = await subscriber.CollectAsync(101, TimeSpan.FromMinutes(1));
+        Assert.That(received.Select(m => BitConverter.ToInt32(m.Payload)), Is.EqualTo(Enumerable.Range(0, 101)));
+        Assert.That(trace.Where(line => line.Contains(PahoBlockingLine, StringComparison.Ordinal)), Is.Empty, "paho never had to block a publish");
+    }
+
+    [TestCase(false, TestName = "A publish waiting for the window fails with Disconnected when the connection is lost")]
+    [TestCase(true, TestName = "A publish waiting for the window fails with ObjectDisposedException when the client is disposed")]
+    public async Task APublishWaitingForTheWindowEndsWithTheConnection(bool dispose)
+    {
+        await using var proxy = FaultProxy.Start(Broker.Port, new FaultProxyOptions { WithholdPublishAcknowledgement = true });
+        var client = new MqttClient(proxy.Address, "window-ends", ClientPersistence.None);
+        try
+        {
+            client.Connect(new ConnectOptions { MaxInflight = 1 });
+            client.Publish("window/t", "first"u8, MqttQos.AtLeastOnce);
+
+            // The broker's PUBACK is withheld: the window stays full and the second publish waits...
+            Task second = Task.Run(() => client.Publish("window/t", "second"u8, MqttQos.AtLeastOnce));
+            await proxy.PublishAcknowledged.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.That(second.IsCompleted, Is.False, "a publish beyond the window waits");
+
+            // ...until the connection ends.
+            if (dispose)
+            {
+                client.Dispose();
+                await Assert.ThrowsAsync<ObjectDisposedException>(async () => await second.WaitAsync(TimeSpan.FromSeconds(30)));
+            }
+            else
+            {
+                Assert.That(client.AbortConnection(), Is.True);
+                MqttException? error = await Assert.ThrowsAsync<MqttException>(async () => await second.WaitAsync(TimeSpan.FromSeconds(30)));
+                Assert.That(error!.ReturnCode, Is.EqualTo(MqttReturnCode.Disconnected));
+            }
+            Assert.That(proxy.ClientPackets.Count(p => p.Packet.Type == MqttPacketType.Publish), Is.EqualTo(1), "the waiting message never went out");
+        }
+        finally
+        {
+            client.Dispose();
+        }
+    }
+
+    /// <summary>paho's process-wide trace, captured for the length of a test.</summary>
+    private sealed unsafe class PahoTrace : IDisposable
+    {
+        private static readonly ConcurrentQueue<string> Received = new();
+
+        private PahoTrace()
+        {
+            Received.Clear();
+            MQTTClientApi.MQTTClient_setTraceLevel(MQTTCLIENT_TRACE_LEVELS.MQTTCLIENT_TRACE_MINIMUM);
+            MQTTClientApi.MQTTClient_setTraceCallback(&OnTrace);
+        }
+
+        public static PahoTrace Capture() => new();
+
+        public List<string> Lines => [.. Received];
+
+        public void Dispose() => MQTTClientApi.MQTTClient_setTraceCallback(null);
+
+        [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+        private static void OnTrace(MQTTCLIENT_TRACE_LEVELS level, byte* message) =>
+            Received.Enqueue(Marshal.PtrToStringUTF8((nint)message) ?? "");
+    }
+}
