@@ -103,7 +103,7 @@ fi
 prop() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$root/artifacts/paho/Paho.props"; }
 paho_build="paho.mqtt.c $(prop PahoVersion), $(prop PahoOrigin), PAHO_HIGH_PERFORMANCE $(prop PahoHighPerformance)"
 
-rows=(qos0 qos0_64k qos1_w1 qos1_w10 qos2_w1 qos2_w10 seed connect)
+rows=(qos0 qos0_64k qos1_w1 qos1_w10 qos2_w1 qos2_w10 qos1_w100_max10 seed connect)
 clients=(paho-c pahosharp mqttnet)
 max_seconds=$((quick ? 2 : 4))
 
@@ -117,6 +117,7 @@ count() {
     qos1_w10) n=30000 ;;
     qos2_w1) n=5000 ;;
     qos2_w10) n=15000 ;;
+    qos1_w100_max10) [[ $2 == paho-c ]] && n=300 || n=30000 ;;
     seed) [[ $2 == paho-c ]] && n=10 || n=5000 ;;
     connect) [[ $2 == mqttnet ]] && n=300 || n=6 ;;
   esac

@@ -17,6 +17,9 @@
  *   qos1_w10   QoS 1, up to 10 in flight (a counting window on a mutex + condition variable)
  *   qos2_w1    QoS 2, 1 in flight
  *   qos2_w10   QoS 2, up to 10 in flight
+ *   qos1_w100_max10
+ *              QoS 1, up to 100 outstanding with maxInflightMessages 10: paho blocks the 11th
+ *              publish itself, waiting in MQTTClient_yield
  *   seed       the seed's pattern: no callbacks, MQTTClient_publishMessage at QoS 1, then
  *              MQTTClient_waitForCompletion, one at a time
  *   connect    create + setCallbacks + connect + disconnect + destroy cycles
@@ -235,7 +238,7 @@ static int usage(const char* program)
 {
     fprintf(stderr,
             "usage: %s ADDRESS ROW COUNT [MAX_SECONDS]\n"
-            "  ROW: qos0 qos0_64k qos1_w1 qos1_w10 qos2_w1 qos2_w10 seed connect\n",
+            "  ROW: qos0 qos0_64k qos1_w1 qos1_w10 qos2_w1 qos2_w10 qos1_w100_max10 seed connect\n",
             program);
     return EXIT_USAGE;
 }
@@ -254,7 +257,7 @@ int main(int argc, char* argv[])
     if (argc == 5 && ((max_seconds = strtod(argv[4], &end)) <= 0 || *end != '\0'))
         return usage(argv[0]);
 
-    int qos = 0, window = 0, payload_len = SMALL_PAYLOAD;
+    int qos = 0, window = 0, max_inflight = 0, payload_len = SMALL_PAYLOAD;
     enum { PUBLISH, SEED, CONNECT } kind = PUBLISH;
     if (strcmp(row, "qos0") == 0) {}
     else if (strcmp(row, "qos0_64k") == 0) payload_len = LARGE_PAYLOAD;
@@ -262,6 +265,7 @@ int main(int argc, char* argv[])
     else if (strcmp(row, "qos1_w10") == 0) { qos = 1; window = 10; }
     else if (strcmp(row, "qos2_w1") == 0) { qos = 2; window = 1; }
     else if (strcmp(row, "qos2_w10") == 0) { qos = 2; window = 10; }
+    else if (strcmp(row, "qos1_w100_max10") == 0) { qos = 1; window = 100; max_inflight = 10; }
     else if (strcmp(row, "seed") == 0) kind = SEED;
     else if (strcmp(row, "connect") == 0) kind = CONNECT;
     else return usage(argv[0]);
@@ -286,7 +290,8 @@ int main(int argc, char* argv[])
     else
     {
         MQTTClient client;
-        if (connect_client(&client, address, client_id, kind != SEED, window > 0 ? window : 10) != MQTTCLIENT_SUCCESS)
+        if (connect_client(&client, address, client_id, kind != SEED,
+                           max_inflight > 0 ? max_inflight : window > 10 ? window : 10) != MQTTCLIENT_SUCCESS)
             return 1;
         if (kind == SEED)
         {

@@ -47,7 +47,7 @@ internal sealed class PahoSharpRunner(string address) : IRowRunner
             return new RowResult(done, watch.Elapsed.TotalSeconds);
         }
 
-        using var client = Connect(Math.Max(row.Window, 10));
+        using var client = Connect(row.MaxInflight);
         var payload = new byte[row.PayloadLength];
         Array.Fill(payload, (byte)'x');
         var tokens = new DeliveryToken[Math.Max(row.Window, 1)];
