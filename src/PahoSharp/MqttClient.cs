@@ -177,7 +177,14 @@ public sealed class MqttClient : IDisposable, ICallbackTarget
         }
     }
 
-    /// <summary>Publishes bytes (<c>MQTTClient_publish</c>). Returns once paho has accepted the message, not once it is delivered.</summary>
+    /// <summary>
+    /// Publishes bytes (<c>MQTTClient_publish</c>). Returns once paho has accepted the message, not once
+    /// it is delivered; while <see cref="ConnectOptions.MaxInflight"/> QoS 1 and 2 messages are
+    /// unacknowledged, it first waits for a delivery, as paho would, but woken by the delivery rather
+    /// than polling.
+    /// </summary>
+    /// <exception cref="MqttException">paho refused, or the connection ended while waiting (<see cref="MqttReturnCode.Disconnected"/>).</exception>
+    /// <exception cref="ObjectDisposedException">The client was disposed, also while waiting.</exception>
     /// <param name="topic">The topic name: not empty, no wildcard, at most 65,535 UTF-8 bytes.</param>
     /// <param name="payload">The payload, at most 268,435,455 bytes.</param>
     /// <param name="qos">The quality of service.</param>
@@ -228,7 +235,11 @@ public sealed class MqttClient : IDisposable, ICallbackTarget
         }
     }
 
-    /// <summary>Publishes and completes when paho reports the delivery (PUBACK for QoS 1, PUBCOMP for QoS 2; at once for QoS 0).</summary>
+    /// <summary>
+    /// Publishes and completes when paho reports the delivery (PUBACK for QoS 1, PUBCOMP for QoS 2; at
+    /// once for QoS 0). The publication itself happens before this returns, so with the in-flight window
+    /// full it waits on the calling thread, as <see cref="Publish(string, ReadOnlySpan{byte}, MqttQos, bool)"/> does.
+    /// </summary>
     /// <inheritdoc cref="Publish(string, ReadOnlySpan{byte}, MqttQos, bool)"/>
     /// <param name="topic">The topic name: not empty, no wildcard, at most 65,535 UTF-8 bytes.</param>
     /// <param name="payload">The payload, at most 268,435,455 bytes.</param>
