@@ -44,7 +44,8 @@ public sealed class MosquittoBroker : IAsyncDisposable
 
     /// <summary>Starts a broker and returns once it accepts connections.</summary>
     /// <param name="allowAnonymous">False makes every connection without credentials fail with "not authorised".</param>
-    public static async Task<MosquittoBroker> StartAsync(bool allowAnonymous = true)
+    /// <param name="extraConfiguration">More mosquitto.conf lines, such as <c>max_inflight_messages 2</c>.</param>
+    public static async Task<MosquittoBroker> StartAsync(bool allowAnonymous = true, string extraConfiguration = "")
     {
         string executable = FindExecutable();
         string directory = Directory.CreateTempSubdirectory("pahosharp-mosquitto-").FullName;
@@ -61,6 +62,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
             log_timestamp true
             log_timestamp_format %H:%M:%S
             user root
+            {extraConfiguration}
             """);
 
         var info = new ProcessStartInfo(executable)

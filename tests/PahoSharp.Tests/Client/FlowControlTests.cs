@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using NUnit.Framework;
 using PahoSharp.Native;
+using PahoSharp.Testing;
 using PahoSharp.Testing.Faults;
 using PahoSharp.Testing.Mqtt;
 
@@ -57,6 +58,30 @@ public sealed class FlowControlTests : ClientTest
 
         List<ReceivedMessage> received = await subscriber.CollectAsync(101, TimeSpan.FromMinutes(1));
         Assert.That(received.Select(m => BitConverter.ToInt32(m.Payload)), Is.EqualTo(Enumerable.Range(0, 101)));
+        Assert.That(trace.Where(line => line.Contains(PahoBlockingLine, StringComparison.Ordinal)), Is.Empty, "paho never had to block a publish");
+    }
+
+    [Test]
+    public async Task AnMqtt5BrokersReceiveMaximumNarrowsTheWindowAsPahoDoes()
+    {
+        // Mosquitto announces max_inflight_messages as Receive Maximum in its CONNACK, and paho lowers
+        // its own limit to it: the window PahoSharp keeps must be the narrower one.
+        await using var broker = await MosquittoBroker.StartAsync(extraConfiguration: "max_inflight_messages 2");
+        await using var subscriber = await TestSubscriber.ConnectAsync(broker.Port, "window/#");
+        using var client = new MqttClient(broker.Address, "receive-maximum", ClientPersistence.None, MqttVersion.V5);
+        client.Connect(new ConnectOptions { MqttVersion = MqttVersion.V5, MaxInflight = 20 });
+
+        const int Count = 100;
+        List<string> trace;
+        using (var capture = PahoTrace.Capture())
+        {
+            Task[] publishes = [.. Enumerable.Range(0, Count).Select(i => client.PublishAsync("window/t", BitConverter.GetBytes(i), MqttQos.AtLeastOnce))];
+            await Task.WhenAll(publishes).WaitAsync(TimeSpan.FromMinutes(2));
+            trace = capture.Lines;
+        }
+
+        List<ReceivedMessage> received = await subscriber.CollectAsync(Count, TimeSpan.FromMinutes(1));
+        Assert.That(received.Select(m => BitConverter.ToInt32(m.Payload)), Is.EqualTo(Enumerable.Range(0, Count)));
         Assert.That(trace.Where(line => line.Contains(PahoBlockingLine, StringComparison.Ordinal)), Is.Empty, "paho never had to block a publish");
     }
 
