@@ -43,6 +43,9 @@ public sealed class ConnectOptions
         }
     }
 
+    /// <summary>TLS settings for <c>ssl://</c> server URIs, or null for paho's defaults.</summary>
+    public TlsOptions? Tls { get; set; }
+
     /// <summary>The protocol version to connect with; it must match the client's for MQTT 5.</summary>
     public MqttVersion MqttVersion { get; set; } = MqttVersion.Default;
 

@@ -46,6 +46,21 @@ internal sealed unsafe class NativeConnectOptions : IDisposable
                 Options->serverURIcount = options.ServerUris.Count;
             }
 
+            if (options.Tls is { } tls)
+            {
+                var ssl = (MQTTClient_SSLOptions*)Allocate(sizeof(MQTTClient_SSLOptions));
+                *ssl = Initializers.MQTTClient_SSLOptions_initializer;
+                ssl->trustStore = CopyOptionalString(tls.TrustStore, nameof(tls.TrustStore));
+                ssl->CApath = CopyOptionalString(tls.CaPath, nameof(tls.CaPath));
+                ssl->keyStore = CopyOptionalString(tls.KeyStore, nameof(tls.KeyStore));
+                ssl->privateKey = CopyOptionalString(tls.PrivateKey, nameof(tls.PrivateKey));
+                ssl->privateKeyPassword = CopyOptionalString(tls.PrivateKeyPassword, nameof(tls.PrivateKeyPassword));
+                ssl->enabledCipherSuites = CopyOptionalString(tls.EnabledCipherSuites, nameof(tls.EnabledCipherSuites));
+                ssl->enableServerCertAuth = tls.VerifyServerCertificate ? 1 : 0;
+                ssl->verify = tls.VerifyHostName ? 1 : 0;
+                Options->ssl = ssl;
+            }
+
             if (options.Will is { } will)
             {
                 var nativeWill = (MQTTClient_willOptions*)Allocate(sizeof(MQTTClient_willOptions));
@@ -91,6 +106,9 @@ internal sealed unsafe class NativeConnectOptions : IDisposable
         utf8.CopyTo(new Span<byte>(copy, utf8.Length));
         return copy;
     }
+
+    private byte* CopyOptionalString(string? value, string paramName) =>
+        value is null ? null : CopyString(value, paramName);
 
     private byte* CopyBytes(ReadOnlySpan<byte> bytes)
     {
