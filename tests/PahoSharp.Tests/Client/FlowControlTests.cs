@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using NUnit.Framework;
-using PahoSharp.Native;
 using PahoSharp.Testing;
 using PahoSharp.Testing.Faults;
 using PahoSharp.Testing.Mqtt;
@@ -122,25 +119,16 @@ public sealed class FlowControlTests : ClientTest
     }
 
     /// <summary>paho's process-wide trace, captured for the length of a test.</summary>
-    private sealed unsafe class PahoTrace : IDisposable
+    private sealed class PahoTrace : IDisposable
     {
-        private static readonly ConcurrentQueue<string> Received = new();
+        private readonly ConcurrentQueue<string> received = new();
 
-        private PahoTrace()
-        {
-            Received.Clear();
-            MQTTClientApi.MQTTClient_setTraceLevel(MQTTCLIENT_TRACE_LEVELS.MQTTCLIENT_TRACE_MINIMUM);
-            MQTTClientApi.MQTTClient_setTraceCallback(&OnTrace);
-        }
+        private PahoTrace() => MqttTrace.Start(MqttTraceLevel.Minimum, (_, line) => received.Enqueue(line));
 
         public static PahoTrace Capture() => new();
 
-        public List<string> Lines => [.. Received];
+        public List<string> Lines => [.. received];
 
-        public void Dispose() => MQTTClientApi.MQTTClient_setTraceCallback(null);
-
-        [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-        private static void OnTrace(MQTTCLIENT_TRACE_LEVELS level, byte* message) =>
-            Received.Enqueue(Marshal.PtrToStringUTF8((nint)message) ?? "");
+        public void Dispose() => MqttTrace.Stop();
     }
 }
