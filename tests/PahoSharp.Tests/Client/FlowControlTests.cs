@@ -82,6 +82,53 @@ public sealed class FlowControlTests : ClientTest
         Assert.That(trace.Where(line => line.Contains(PahoBlockingLine, StringComparison.Ordinal)), Is.Empty, "paho never had to block a publish");
     }
 
+    [Test]
+    public async Task MessagesPahoResendsOnAResumedSessionCountInTheWindow()
+    {
+        // The first connection ends with its QoS 1 message unacknowledged; the second resumes the
+        // session, and paho sends that message again. Its PUBACK is withheld too, so the window of
+        // one stays full: the next publish must wait in PahoSharp, not inside paho.
+        var withhold = new FaultProxyOptions { WithholdPublishAcknowledgement = true };
+        await using var first = FaultProxy.Start(Broker.Port, withhold);
+        await using var second = FaultProxy.Start(Broker.Port, withhold);
+        var client = new MqttClient(first.Address, "window-resumed", ClientPersistence.None);
+        try
+        {
+            client.Connect(new ConnectOptions { CleanSession = false, MaxInflight = 1 });
+            client.Publish("window/t", "unacknowledged"u8, MqttQos.AtLeastOnce);
+            await first.PublishAcknowledged.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.That(client.AbortConnection(), Is.True);
+            await first.ClientClosed.WaitAsync(TimeSpan.FromSeconds(10));
+
+            var options = new ConnectOptions { CleanSession = false, MaxInflight = 1 };
+            options.ServerUris.Add(second.Address);
+            List<string> trace;
+            Task next;
+            using (var capture = PahoTrace.Capture())
+            {
+                client.Connect(options);
+                await second.PublishAcknowledged.WaitAsync(TimeSpan.FromSeconds(10));
+                next = Task.Run(() => client.Publish("window/t", "next"u8, MqttQos.AtLeastOnce));
+                // A publish that reached paho would show in its trace (or on the wire) within this
+                // second; one that waits in PahoSharp shows nothing, so only time can bound the look.
+                await Task.WhenAny(next, Task.Delay(TimeSpan.FromSeconds(1)));
+                trace = capture.Lines;
+            }
+            Assert.That(next.IsCompleted, Is.False, "the resent message fills the window");
+            Assert.That(trace.Where(line => line.Contains(PahoBlockingLine, StringComparison.Ordinal)), Is.Empty, "paho never had to block a publish");
+            Assert.That(second.ClientPackets.Where(p => p.Packet.Type == MqttPacketType.Publish).Select(p => p.Packet.Duplicate), Is.EqualTo(new[] { true }),
+                "only the resent message went out");
+
+            Assert.That(client.AbortConnection(), Is.True);
+            MqttException? error = await Assert.ThrowsAsync<MqttException>(async () => await next.WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.That(error!.ReturnCode, Is.EqualTo(MqttReturnCode.Disconnected));
+        }
+        finally
+        {
+            client.Dispose();
+        }
+    }
+
     [TestCase(false, TestName = "A publish waiting for the window fails with Disconnected when the connection is lost")]
     [TestCase(true, TestName = "A publish waiting for the window fails with ObjectDisposedException when the client is disposed")]
     public async Task APublishWaitingForTheWindowEndsWithTheConnection(bool dispose)
