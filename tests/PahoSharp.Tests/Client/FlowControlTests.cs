@@ -15,6 +15,27 @@ namespace PahoSharp.Tests.Client;
 [NonParallelizable]
 public sealed class FlowControlTests : ClientTest
 {
+    /// <summary>
+    /// Issues <paramref name="count"/> QoS 1 PublishAsync calls from one thread without awaiting, so
+    /// that all beyond the window find it full; then checks that every message arrived once, in
+    /// order, and that paho never had to block.
+    /// </summary>
+    private static async Task PublishAllAtOnceAsync(MqttClient client, TestSubscriber subscriber, int count)
+    {
+        List<string> trace;
+        using (var capture = PahoTrace.Capture())
+        {
+            Task[] publishes = [.. Enumerable.Range(0, count).Select(i => client.PublishAsync("window/t", BitConverter.GetBytes(i), MqttQos.AtLeastOnce))];
+            await Task.WhenAll(publishes).WaitAsync(TimeSpan.FromMinutes(2));
+            trace = capture.Lines;
+        }
+
+        List<ReceivedMessage> received = await subscriber.CollectAsync(count, TimeSpan.FromMinutes(1));
+        Assert.That(received.Select(m => BitConverter.ToInt32(m.Payload)), Is.EqualTo(Enumerable.Range(0, count)), "every message once, in order");
+        Assert.That(trace, Is.Not.Empty, "paho's trace was captured");
+        AssertPahoNeverBlocked(trace, client);
+    }
+
     /// <summary>Fails if paho traced that it blocked a publish of <paramref name="client"/>, showing the trace before it.</summary>
     private static void AssertPahoNeverBlocked(List<string> trace, MqttClient client)
     {
@@ -30,19 +51,7 @@ public sealed class FlowControlTests : ClientTest
         await using var subscriber = await SubscribeAsync("window/#");
         MqttClient client = Connected(new ConnectOptions { MaxInflight = 2 });
 
-        List<string> trace;
-        using (var capture = PahoTrace.Capture())
-        {
-            // Issued from one thread without awaiting: all but the first two find the window full.
-            Task[] publishes = [.. Enumerable.Range(0, Count).Select(i => client.PublishAsync("window/t", BitConverter.GetBytes(i), MqttQos.AtLeastOnce))];
-            await Task.WhenAll(publishes).WaitAsync(TimeSpan.FromMinutes(2));
-            trace = capture.Lines;
-        }
-
-        List<ReceivedMessage> received = await subscriber.CollectAsync(Count, TimeSpan.FromMinutes(1));
-        Assert.That(received.Select(m => BitConverter.ToInt32(m.Payload)), Is.EqualTo(Enumerable.Range(0, Count)), "every message once, in order");
-        Assert.That(trace, Is.Not.Empty, "paho's trace was captured");
-        AssertPahoNeverBlocked(trace, client);
+        await PublishAllAtOnceAsync(client, subscriber, Count);
     }
 
     [Test]
@@ -78,18 +87,7 @@ public sealed class FlowControlTests : ClientTest
         using var client = new MqttClient(broker.Address, "receive-maximum", ClientPersistence.None, MqttVersion.V5);
         client.Connect(new ConnectOptions { MqttVersion = MqttVersion.V5, MaxInflight = 20 });
 
-        const int Count = 100;
-        List<string> trace;
-        using (var capture = PahoTrace.Capture())
-        {
-            Task[] publishes = [.. Enumerable.Range(0, Count).Select(i => client.PublishAsync("window/t", BitConverter.GetBytes(i), MqttQos.AtLeastOnce))];
-            await Task.WhenAll(publishes).WaitAsync(TimeSpan.FromMinutes(2));
-            trace = capture.Lines;
-        }
-
-        List<ReceivedMessage> received = await subscriber.CollectAsync(Count, TimeSpan.FromMinutes(1));
-        Assert.That(received.Select(m => BitConverter.ToInt32(m.Payload)), Is.EqualTo(Enumerable.Range(0, Count)));
-        AssertPahoNeverBlocked(trace, client);
+        await PublishAllAtOnceAsync(client, subscriber, 100);
     }
 
     [Test]
