@@ -29,8 +29,7 @@ internal sealed unsafe class NativeConnectOptions : IDisposable
             else
                 Options->cleansession = options.CleanSession ? 1 : 0;
 
-            if (options.UserName is { } userName)
-                Options->username = CopyString(userName, nameof(options.UserName));
+            Options->username = CopyOptionalString(options.UserName, nameof(options.UserName));
             if (options.Password is { } password)
             {
                 Options->binarypwd.len = password.Length;
