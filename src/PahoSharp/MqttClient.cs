@@ -1,9 +1,11 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Text;
 using System.Threading.Channels;
-using PahoSharp.Internal;
+using PahoSharp.Interop;
+using PahoSharp.Interop.Delivery;
+using PahoSharp.Interop.Writers;
 using PahoSharp.Native;
 using UnicodeUtf8 = System.Text.Unicode.Utf8;
 
@@ -17,18 +19,24 @@ namespace PahoSharp;
 /// <see cref="ConnectionLost"/>, which run on a dispatcher of this client's, never on paho's thread.
 /// Dispose it: an undisposed client stays registered for paho's callbacks and is never collected.
 /// </summary>
-public sealed class MqttClient : IDisposable, ICallbackTarget
+public sealed class MqttClient : IDisposable, IClientCallbacks
 {
-    private const int MaxTimeoutMilliseconds = int.MaxValue;
+    /// <summary>How long <see cref="AbortConnection"/> and <see cref="Dispose"/> wait for paho to see the connection end.</summary>
+    private static readonly TimeSpan LossTimeout = TimeSpan.FromSeconds(10);
 
     private readonly MqttClientHandle handle = new();
     private readonly nint callbackId;
-    private readonly DeliveryTracker deliveries = new();
-    private readonly Channel<object> events = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ParsedServerUri serverUri;
+    private readonly EventDispatcher dispatcher;
+    private readonly DeliveryTracker deliveries;
+    private readonly int receiveBufferCapacity;
+    private readonly ReceiveBufferFullMode receiveBufferFullMode;
     private readonly List<ChannelWriter<MqttMessage>> messageReaders = [];
     private readonly Lock connectionGate = new();
-    private NativeConnectOptions? connectMemory;
-    private ConnectionAborter.TcpSocket? socket;
+    private readonly object socketGate = new();
+    private ConnectOptionsWriter? connectMemory;
+    private ConnectionSocket? socket;
+    private long losses;
     private int disposed;
 
     /// <summary>Creates a client without persistence speaking paho's default MQTT version (<c>MQTTClient_create</c>).</summary>
@@ -44,53 +52,46 @@ public sealed class MqttClient : IDisposable, ICallbackTarget
     /// <param name="clientId">The client identifier the broker knows this client by.</param>
     /// <param name="persistence">Where in-flight messages are kept.</param>
     /// <param name="version">The MQTT version; <see cref="MqttVersion.V5"/> must be chosen here to connect with MQTT 5.</param>
-    public unsafe MqttClient(string serverUri, string clientId, ClientPersistence persistence, MqttVersion version = MqttVersion.Default)
+    public MqttClient(string serverUri, string clientId, ClientPersistence persistence, MqttVersion version = MqttVersion.Default)
+        : this(CreationOptions(serverUri, clientId, persistence, version), nameof(serverUri), nameof(clientId), nameof(persistence), nameof(version))
     {
-        ArgumentException.ThrowIfNullOrEmpty(serverUri);
-        ArgumentNullException.ThrowIfNull(clientId);
-        ArgumentNullException.ThrowIfNull(persistence);
-        if (!Enum.IsDefined(version))
-            throw new ArgumentOutOfRangeException(nameof(version), version, "Not an MQTT version paho knows.");
-        byte[] uri = NulTerminated(Utf8.EncodeString(serverUri, nameof(serverUri)));
-        byte[] id = NulTerminated(Utf8.EncodeString(clientId, nameof(clientId)));
-        byte[]? directory = persistence.Directory is { } dir ? NulTerminated(Utf8.EncodeString(dir, nameof(persistence))) : null;
+    }
 
-        ServerUri = serverUri;
-        ClientId = clientId;
-        Version = version;
+    /// <summary>Creates a client from <paramref name="options"/>.</summary>
+    /// <param name="options">The server, client identifier, persistence, MQTT version and receive buffer.</param>
+    public MqttClient(MqttClientOptions options)
+        : this(options ?? throw new ArgumentNullException(nameof(options)), nameof(options), nameof(options), nameof(options), nameof(options))
+    {
+    }
 
-        nint client = 0;
-        int rc;
-        int persistenceType = directory is null
-            ? MQTTClientPersistenceConstants.MQTTCLIENT_PERSISTENCE_NONE
-            : MQTTClientPersistenceConstants.MQTTCLIENT_PERSISTENCE_DEFAULT;
-        fixed (byte* uriPtr = uri)
-        fixed (byte* idPtr = id)
-        fixed (byte* directoryPtr = directory)
-        {
-            if (version == MqttVersion.V5)
-            {
-                MQTTClient_createOptions options = Initializers.MQTTClient_createOptions_initializer;
-                options.MQTTVersion = (int)version;
-                rc = MQTTClientApi.MQTTClient_createWithOptions(&client, uriPtr, idPtr, persistenceType, directoryPtr, &options);
-            }
-            else
-            {
-                rc = MQTTClientApi.MQTTClient_create(&client, uriPtr, idPtr, persistenceType, directoryPtr);
-            }
-        }
-        MqttException.ThrowIfFailed(rc, "create");
-        handle.Initialize(client);
+    private MqttClient(MqttClientOptions options, string uriName, string idName, string persistenceName, string versionName)
+    {
+        serverUri = ParsedServerUri.Parse(options.ServerUri, uriName);
+        ArgumentNullException.ThrowIfNull(options.ClientId, idName);
+        ArgumentNullException.ThrowIfNull(options.Persistence, persistenceName);
+        if (!Enum.IsDefined(options.Version))
+            throw new ArgumentOutOfRangeException(versionName, options.Version, "Not an MQTT version paho knows.");
+        if (!Enum.IsDefined(options.ReceiveBufferFullMode))
+            throw new ArgumentOutOfRangeException(nameof(options), options.ReceiveBufferFullMode, "Not a receive buffer mode.");
 
-        callbackId = CallbackRegistry.Register(this);
-        rc = CallbackRegistry.SetCallbacks(client, callbackId);
+        ServerUri = options.ServerUri;
+        ClientId = options.ClientId;
+        Version = options.Version;
+        receiveBufferCapacity = options.ReceiveBufferCapacity;
+        receiveBufferFullMode = options.ReceiveBufferFullMode;
+
+        handle.Initialize(Create(options, uriName, idName, persistenceName));
+        dispatcher = new EventDispatcher(receiveBufferCapacity, receiveBufferFullMode, DispatchAsync);
+        deliveries = new DeliveryTracker(ReadPahoPending, dispatcher);
+        callbackId = CallbackRegistry<IClientCallbacks>.Register(this);
+        int rc = ClientCallbacks.Set(handle.DangerousGetHandle(), callbackId, Version == MqttVersion.V5);
         if (rc != MQTTClientConstants.MQTTCLIENT_SUCCESS)
         {
-            CallbackRegistry.Unregister(callbackId);
+            CallbackRegistry<IClientCallbacks>.Unregister(callbackId);
+            dispatcher.Close();
             handle.Dispose();
-            MqttException.ThrowIfFailed(rc, "set callbacks");
+            NativeResults.ThrowIfFailed(rc, "set callbacks");
         }
-        _ = Task.Run(DispatchAsync);
     }
 
     /// <summary>A message arrived on a subscription. Raised on the client's dispatcher, in arrival order.</summary>
@@ -120,6 +121,9 @@ public sealed class MqttClient : IDisposable, ICallbackTarget
         }
     }
 
+    /// <summary>Received messages dropped because the receive buffer was full (<see cref="ReceiveBufferFullMode.DropNewest"/>).</summary>
+    public long DroppedMessages => dispatcher.Dropped;
+
     /// <summary>The version of the paho.mqtt.c library loaded, as it reports itself (<c>MQTTClient_getVersionInfo</c>).</summary>
     public static string PahoVersion => PahoVersionInfo.TryGetValue("Version", out string? version) ? version : "";
 
@@ -136,54 +140,80 @@ public sealed class MqttClient : IDisposable, ICallbackTarget
     }
 
     /// <summary>Connects (<c>MQTTClient_connect</c>, or <c>MQTTClient_connect5</c> for MQTT 5).</summary>
-    /// <exception cref="MqttException">paho or the broker refused: the code says which.</exception>
-    public unsafe void Connect(ConnectOptions options)
+    /// <returns>The server connected to, the MQTT version spoken, and whether the broker resumed a session.</returns>
+    /// <exception cref="ArgumentException">The options do not fit this client (MQTT version, a password without a user name under MQTT 3.1.1, a bad server URI).</exception>
+    /// <exception cref="InvalidOperationException">The client is connected already: disconnect first.</exception>
+    /// <exception cref="MqttException">paho or the broker refused: the codes say which.</exception>
+    public unsafe MqttConnectResult Connect(ConnectOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if ((options.MqttVersion == MqttVersion.V5) != (Version == MqttVersion.V5))
-            throw new ArgumentException($"A client created for {Version} cannot connect with {options.MqttVersion}; MQTT 5 must be chosen at creation and at connect.", nameof(options));
-
-        var native = new NativeConnectOptions(options);
+        IReadOnlyList<ParsedServerUri> uris = CheckConnectOptions(options);
+        bool mqtt5 = Version == MqttVersion.V5;
         lock (connectionGate)
         {
             using var use = Use();
-            List<ConnectionAborter.TcpSocket> socketsBefore = ConnectionAborter.ConnectedSockets();
-            int rc;
-            int inFlightLimit = options.MaxInflight;
-            if (Version == MqttVersion.V5)
-            {
-                MQTTResponse response = MQTTClientApi.MQTTClient_connect5(use.Client, native.Options, null, null);
-                rc = (int)response.reasonCode;
-                inFlightLimit = Math.Min(inFlightLimit, ReceiveMaximum(response));
-                MQTTClientApi.MQTTResponse_free(response);
-            }
-            else
-            {
-                rc = MQTTClientApi.MQTTClient_connect(use.Client, native.Options);
-            }
-            if (rc != MQTTClientConstants.MQTTCLIENT_SUCCESS)
-            {
-                native.Dispose();
-                throw new MqttException((MqttReturnCode)rc, "connect");
-            }
-            deliveries.ConnectionStarted(inFlightLimit, PendingDeliveries(use.Client));
+            // paho would open a second socket and leak the first (paho 1.3.12).
+            if (MQTTClientApi.MQTTClient_isConnected(use.Client) != 0)
+                throw new InvalidOperationException("The client is connected already; call Disconnect (or AbortConnection) before connecting again.");
 
+            var (pahoUris, timeLeft) = HostResolver.Resolve(uris, options.ConnectTimeout);
+            // paho tries serverURIs instead of its own URI: the own one goes there once its name is resolved.
+            bool ownUriAsIs = options.ServerUris.Count == 0 && pahoUris[0] == ServerUri;
+            var writer = new ConnectOptionsWriter(options, ownUriAsIs ? [] : pahoUris, timeLeft);
+            long lossesBefore = Interlocked.Read(ref losses);
+            deliveries.ConnectionStarting(mqtt5, options.MaxInflight);
+            SocketCapture capture = ClientTrace.BeginCapture();
+            int rc;
+            int windowLimit = options.MaxInflight;
+            MqttException? failure;
+            try
+            {
+                dispatcher.Enter();
+                if (mqtt5)
+                {
+                    MQTTResponse response = MQTTClientApi.MQTTClient_connect5(use.Client, writer.Options, null, null);
+                    rc = (int)response.reasonCode;
+                    failure = NativeResults.ConnectFailure(rc, mqtt5, response.properties);
+                    if (PropertyReader.Number(response.properties, MQTTPropertyCodes.MQTTPROPERTY_CODE_RECEIVE_MAXIMUM) is { } receiveMaximum)
+                        windowLimit = Math.Min(windowLimit, receiveMaximum);
+                    MQTTClientApi.MQTTResponse_free(response);
+                }
+                else
+                {
+                    rc = MQTTClientApi.MQTTClient_connect(use.Client, writer.Options);
+                    failure = NativeResults.ConnectFailure(rc, mqtt5, null);
+                }
+            }
+            finally
+            {
+                dispatcher.Exit();
+                ClientTrace.EndCapture();
+            }
+            if (failure is not null)
+            {
+                capture.Dispose();
+                writer.Dispose();
+                deliveries.ConnectionEnded();
+                throw failure;
+            }
+
+            MqttConnectResult result = ConnectResult(writer.Options, options, uris, pahoUris);
+            AdoptSocket(capture.TakeLatest(), lossesBefore, ServerUriFor(result.ServerUri, uris).Port);
+            deliveries.ConnectionStarted(windowLimit, PendingIds(use.Client));
             // Kept until the next connect or disposal: paho may hold on to what it was given.
             connectMemory?.Dispose();
-            connectMemory = native;
-            byte* connectedUri = native.Options->returned.serverURI;
-            int peerPort = Internal.ServerUri.Port(connectedUri is null ? ServerUri : Marshal.PtrToStringUTF8((nint)connectedUri)!);
-            socket = ConnectionAborter.FindNewConnection(socketsBefore, peerPort);
+            connectMemory = writer;
+            return result;
         }
     }
 
     /// <summary>
     /// Publishes bytes (<c>MQTTClient_publish</c>). Returns once paho has accepted the message, not once
     /// it is delivered; while <see cref="ConnectOptions.MaxInflight"/> QoS 1 and 2 messages are
-    /// unacknowledged, it first waits for a delivery, as paho would, but woken by the delivery rather
-    /// than polling.
+    /// unacknowledged, it first waits for a place, as paho would, but woken by the acknowledgement
+    /// rather than polling.
     /// </summary>
-    /// <exception cref="MqttException">paho refused, or the connection ended while waiting (<see cref="MqttReturnCode.Disconnected"/>).</exception>
+    /// <exception cref="MqttException">paho refused (for instance <see cref="MqttReturnCode.Disconnected"/>), or paho's window is full of messages it will keep until the connection ends (<see cref="MqttReturnCode.MaxMessagesInflight"/>).</exception>
     /// <exception cref="ObjectDisposedException">The client was disposed, also while waiting.</exception>
     /// <param name="topic">The topic name: not empty, no wildcard, at most 65,535 UTF-8 bytes.</param>
     /// <param name="payload">The payload, at most 268,435,455 bytes.</param>
@@ -192,24 +222,10 @@ public sealed class MqttClient : IDisposable, ICallbackTarget
     /// <returns>A token for <see cref="WaitForCompletion"/>.</returns>
     public DeliveryToken Publish(string topic, ReadOnlySpan<byte> payload, MqttQos qos = MqttQos.AtMostOnce, bool retained = false)
     {
-        ArgumentNullException.ThrowIfNull(topic);
-        Utf8.CheckQos(qos, nameof(qos));
-        Utf8.CheckPayloadLength(payload.Length, nameof(payload));
-        int size = Utf8.BufferSize(topic);
-        byte[]? rented = null;
-        Span<byte> topicUtf8 = size <= Utf8.StackTopicBytes
-            ? stackalloc byte[Utf8.StackTopicBytes]
-            : (rented = ArrayPool<byte>.Shared.Rent(size));
-        try
-        {
-            Utf8.EncodeTopicName(topic, topicUtf8, nameof(topic));
-            return PublishEncoded(topicUtf8, payload, qos, retained);
-        }
-        finally
-        {
-            if (rented is not null)
-                ArrayPool<byte>.Shared.Return(rented);
-        }
+        Check.Qos(qos, nameof(qos));
+        MqttText.CheckPayloadLength(payload.Length, nameof(payload));
+        using var topicName = Utf8z.TopicName(topic, stackalloc byte[Utf8z.StackBytes], nameof(topic));
+        return PublishEncoded(topicName, payload, qos, retained);
     }
 
     /// <summary>Publishes bytes (<c>MQTTClient_publish</c>).</summary>
@@ -222,7 +238,7 @@ public sealed class MqttClient : IDisposable, ICallbackTarget
     public DeliveryToken Publish(string topic, string payload, MqttQos qos = MqttQos.AtMostOnce, bool retained = false)
     {
         ArgumentNullException.ThrowIfNull(payload);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, System.Text.Encoding.UTF8.GetMaxByteCount(payload.Length)));
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, Encoding.UTF8.GetMaxByteCount(payload.Length)));
         try
         {
             if (UnicodeUtf8.FromUtf16(payload, buffer, out _, out int written, replaceInvalidSequences: false) != OperationStatus.Done)
@@ -236,103 +252,141 @@ public sealed class MqttClient : IDisposable, ICallbackTarget
     }
 
     /// <summary>
-    /// Publishes and completes when paho reports the delivery (PUBACK for QoS 1, PUBCOMP for QoS 2; at
-    /// once for QoS 0). The publication itself happens before this returns, so with the in-flight window
-    /// full it waits on the calling thread, as <see cref="Publish(string, ReadOnlySpan{byte}, MqttQos, bool)"/> does.
+    /// Publishes and completes when the broker has acknowledged it (PUBACK for QoS 1, PUBCOMP for QoS 2;
+    /// at once for QoS 0), with the broker's reason code. The publication itself happens before this
+    /// returns, so with the in-flight window full it waits on the calling thread, as
+    /// <see cref="Publish(string, ReadOnlySpan{byte}, MqttQos, bool)"/> does.
     /// </summary>
-    /// <inheritdoc cref="Publish(string, ReadOnlySpan{byte}, MqttQos, bool)"/>
+    /// <exception cref="MqttException">
+    /// Also through the task: an MQTT 5 broker refused it (<see cref="MqttException.ReasonCode"/>), or the
+    /// connection ended before the acknowledgement (<see cref="MqttReturnCode.Disconnected"/>).
+    /// </exception>
     /// <param name="topic">The topic name: not empty, no wildcard, at most 65,535 UTF-8 bytes.</param>
     /// <param name="payload">The payload, at most 268,435,455 bytes.</param>
     /// <param name="qos">The quality of service.</param>
     /// <param name="retained">Whether the broker keeps it for future subscribers.</param>
     /// <param name="cancellationToken">Stops the wait, not the delivery.</param>
-    public Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQos qos = MqttQos.AtMostOnce, bool retained = false, CancellationToken cancellationToken = default)
-    {
-        DeliveryToken token = Publish(topic, payload.Span, qos, retained);
-        return deliveries.WhenDelivered(token).WaitAsync(cancellationToken);
-    }
+    public Task<MqttPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQos qos = MqttQos.AtMostOnce, bool retained = false, CancellationToken cancellationToken = default) =>
+        deliveries.WhenDelivered(Publish(topic, payload.Span, qos, retained)).WaitAsync(cancellationToken);
 
-    /// <summary>Publishes text and completes on delivery.</summary>
+    /// <summary>Publishes text and completes when the broker has acknowledged it.</summary>
     /// <inheritdoc cref="PublishAsync(string, ReadOnlyMemory{byte}, MqttQos, bool, CancellationToken)"/>
-    public Task PublishAsync(string topic, string payload, MqttQos qos = MqttQos.AtMostOnce, bool retained = false, CancellationToken cancellationToken = default)
-    {
-        DeliveryToken token = Publish(topic, payload, qos, retained);
-        return deliveries.WhenDelivered(token).WaitAsync(cancellationToken);
-    }
+    public Task<MqttPublishResult> PublishAsync(string topic, string payload, MqttQos qos = MqttQos.AtMostOnce, bool retained = false, CancellationToken cancellationToken = default) =>
+        deliveries.WhenDelivered(Publish(topic, payload, qos, retained)).WaitAsync(cancellationToken);
 
     /// <summary>
-    /// Waits until a publication is delivered, driven by paho's delivery-complete callback (unlike
-    /// <c>MQTTClient_waitForCompletion</c>, which polls every 100 ms).
+    /// Waits until the broker has acknowledged a publication of this client, driven by paho's callbacks
+    /// (unlike <c>MQTTClient_waitForCompletion</c>, which polls every 100 ms).
     /// </summary>
+    /// <param name="token">A token from this client's <c>Publish</c>.</param>
+    /// <param name="timeout">How long to wait; <see cref="Timeout.InfiniteTimeSpan"/> for no limit.</param>
     /// <returns>True once delivered; false if <paramref name="timeout"/> passed first.</returns>
-    /// <exception cref="MqttException">The connection ended before the delivery (<see cref="MqttReturnCode.Disconnected"/>).</exception>
+    /// <exception cref="ArgumentException">The token is another client's.</exception>
+    /// <exception cref="MqttException">
+    /// The broker refused it (MQTT 5, <see cref="MqttException.ReasonCode"/>), or the connection ended
+    /// before the acknowledgement (<see cref="MqttReturnCode.Disconnected"/>).
+    /// </exception>
     public bool WaitForCompletion(DeliveryToken token, TimeSpan timeout)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
-        CheckTimeout(timeout, nameof(timeout));
+        Check.WaitTimeout(timeout, nameof(timeout));
+        CheckOwnToken(token, nameof(token));
         return deliveries.Wait(token, timeout);
     }
 
-    /// <summary>Subscribes (<c>MQTTClient_subscribe</c>).</summary>
+    /// <summary>Subscribes (<c>MQTTClient_subscribeMany</c>, or <c>MQTTClient_subscribe5</c> for MQTT 5).</summary>
     /// <param name="topicFilter">The filter; <c>+</c> and <c>#</c> allowed as whole levels.</param>
     /// <param name="qos">The highest QoS to receive with.</param>
-    /// <exception cref="MqttException">The broker refused (<see cref="MqttReturnCode.BadSubscribe"/>) or paho failed.</exception>
-    public unsafe void Subscribe(string topicFilter, MqttQos qos = MqttQos.AtMostOnce)
+    /// <returns>The QoS the broker granted, which may be lower than <paramref name="qos"/>.</returns>
+    /// <exception cref="MqttException">The broker refused (<see cref="MqttReturnCode.BadSubscribe"/> for MQTT 3.1.1, <see cref="MqttException.ReasonCode"/> for MQTT 5), or paho failed.</exception>
+    public unsafe MqttSubscribeResult Subscribe(string topicFilter, MqttQos qos = MqttQos.AtMostOnce)
     {
-        Utf8.CheckQos(qos, nameof(qos));
-        byte[] filter = EncodeFilter(topicFilter, nameof(topicFilter));
+        Check.Qos(qos, nameof(qos));
+        using var filter = Utf8z.TopicFilter(topicFilter, stackalloc byte[Utf8z.StackBytes], nameof(topicFilter));
         using var use = Use();
-        int rc;
-        fixed (byte* filterPtr = filter)
+        dispatcher.Enter();
+        try
         {
-            if (Version == MqttVersion.V5)
+            fixed (byte* filterPtr = filter)
             {
-                MQTTResponse response = MQTTClientApi.MQTTClient_subscribe5(use.Client, filterPtr, (int)qos, null, null);
-                rc = (int)response.reasonCode;
-                MQTTClientApi.MQTTResponse_free(response);
-                if (rc is >= 0 and <= 2)
-                    rc = MQTTClientConstants.MQTTCLIENT_SUCCESS;
-            }
-            else
-            {
-                rc = MQTTClientApi.MQTTClient_subscribe(use.Client, filterPtr, (int)qos);
+                if (Version == MqttVersion.V5)
+                {
+                    MQTTResponse response = MQTTClientApi.MQTTClient_subscribe5(use.Client, filterPtr, (int)qos, null, null);
+                    try
+                    {
+                        return NativeResults.Subscribed5(topicFilter, qos, response);
+                    }
+                    finally
+                    {
+                        MQTTClientApi.MQTTResponse_free(response);
+                    }
+                }
+                byte* filters = filterPtr;
+                int granted = (int)qos;
+                int rc = MQTTClientApi.MQTTClient_subscribeMany(use.Client, 1, &filters, &granted);
+                return NativeResults.Subscribed(topicFilter, qos, rc, granted);
             }
         }
-        MqttException.ThrowIfFailed(rc, "subscribe");
+        finally
+        {
+            dispatcher.Exit();
+        }
     }
 
-    /// <summary>Unsubscribes (<c>MQTTClient_unsubscribe</c>).</summary>
+    /// <summary>Unsubscribes (<c>MQTTClient_unsubscribe</c>, or <c>MQTTClient_unsubscribe5</c> for MQTT 5).</summary>
     /// <param name="topicFilter">The filter as it was subscribed.</param>
-    public unsafe void Unsubscribe(string topicFilter)
+    /// <returns>
+    /// The MQTT 5 UNSUBACK reason code, a success: <see cref="MqttReasonCode.Success"/>, or
+    /// <see cref="MqttReasonCode.NoSubscriptionExisted"/>. Always <see cref="MqttReasonCode.Success"/> for MQTT 3.1.1.
+    /// </returns>
+    /// <exception cref="MqttException">The broker refused (MQTT 5, <see cref="MqttException.ReasonCode"/>), or paho failed.</exception>
+    public unsafe MqttReasonCode Unsubscribe(string topicFilter)
     {
-        byte[] filter = EncodeFilter(topicFilter, nameof(topicFilter));
+        using var filter = Utf8z.TopicFilter(topicFilter, stackalloc byte[Utf8z.StackBytes], nameof(topicFilter));
         using var use = Use();
-        int rc;
-        fixed (byte* filterPtr = filter)
+        dispatcher.Enter();
+        try
         {
-            if (Version == MqttVersion.V5)
+            fixed (byte* filterPtr = filter)
             {
-                MQTTResponse response = MQTTClientApi.MQTTClient_unsubscribe5(use.Client, filterPtr, null);
-                rc = (int)response.reasonCode;
-                MQTTClientApi.MQTTResponse_free(response);
-            }
-            else
-            {
-                rc = MQTTClientApi.MQTTClient_unsubscribe(use.Client, filterPtr);
+                if (Version == MqttVersion.V5)
+                {
+                    MQTTResponse response = MQTTClientApi.MQTTClient_unsubscribe5(use.Client, filterPtr, null);
+                    try
+                    {
+                        return NativeResults.Unsubscribed5(response);
+                    }
+                    finally
+                    {
+                        MQTTClientApi.MQTTResponse_free(response);
+                    }
+                }
+                NativeResults.ThrowIfFailed(MQTTClientApi.MQTTClient_unsubscribe(use.Client, filterPtr), "unsubscribe");
+                return MqttReasonCode.Success;
             }
         }
-        MqttException.ThrowIfFailed(rc, "unsubscribe");
+        finally
+        {
+            dispatcher.Exit();
+        }
     }
 
     /// <summary>
     /// The messages received from this call on, until the client is disposed or
     /// <paramref name="cancellationToken"/> fires. The stream buffers from the call, not from the
-    /// first read, so nothing that arrives in between is missed; enumerate it to the end or cancel it.
+    /// first read, so nothing that arrives in between is missed; it holds at most the receive buffer's
+    /// capacity, and a full stream applies the client's <see cref="ReceiveBufferFullMode"/>. Enumerate
+    /// it to the end or cancel it.
     /// </summary>
     public IAsyncEnumerable<MqttMessage> ReadMessagesAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
-        var channel = Channel.CreateUnbounded<MqttMessage>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var channel = Channel.CreateBounded<MqttMessage>(new BoundedChannelOptions(receiveBufferCapacity)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
         lock (messageReaders)
             messageReaders.Add(channel.Writer);
         return ReadAsync(channel, cancellationToken);
@@ -356,9 +410,11 @@ public sealed class MqttClient : IDisposable, ICallbackTarget
 
     /// <summary>
     /// Ends the network connection at once without DISCONNECT, as a crash would: the broker sees the
-    /// connection close and publishes the will. paho then reports the connection lost.
+    /// connection close and publishes the will. It shuts down exactly this client's socket, which
+    /// PahoSharp learns from paho when paho opens it, and returns once paho has seen the connection end
+    /// (<see cref="ConnectionLost"/> follows).
     /// </summary>
-    /// <returns>False if there was no connection to abort (or its socket could not be identified).</returns>
+    /// <returns>False if there was no connection to abort, or paho's socket for it is not known.</returns>
     public bool AbortConnection()
     {
         lock (connectionGate)
@@ -366,53 +422,194 @@ public sealed class MqttClient : IDisposable, ICallbackTarget
             using var use = Use();
             if (MQTTClientApi.MQTTClient_isConnected(use.Client) == 0)
                 return false;
-            bool aborted = socket is { } connection && ConnectionAborter.Abort(connection);
-            socket = null;
-            return aborted;
+            return AbortAndWaitForLoss();
         }
     }
 
     /// <summary>
     /// Destroys the client (<c>MQTTClient_destroy</c>). Like the seed's destroy without disconnect, a
     /// connected client sends no DISCONNECT, so the broker publishes its will; unlike paho alone, the
-    /// socket is closed now rather than at process exit (see <see cref="AbortConnection"/>).
+    /// socket is closed now rather than at process exit (see <see cref="AbortConnection"/>). Once it
+    /// returns, no handler of this client runs any more (unless it is called from a handler, which
+    /// then is the last).
     /// </summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref disposed, 1) != 0)
             return;
+        // First: no handler runs after this, and paho's thread is no longer held by a full buffer.
+        dispatcher.Close();
         lock (connectionGate)
         {
-            if (socket is { } connection && MQTTClientApi.MQTTClient_isConnected(handle.DangerousGetHandle()) != 0)
-                ConnectionAborter.Abort(connection);
-            socket = null;
+            bool added = false;
+            handle.DangerousAddRef(ref added);
+            try
+            {
+                // paho's destroy would leave the socket open and in paho's poll set: end it, and let
+                // paho close its descriptor, first.
+                if (MQTTClientApi.MQTTClient_isConnected(handle.DangerousGetHandle()) != 0 && !AbortAndWaitForLoss())
+                    System.Diagnostics.Trace.TraceWarning($"PahoSharp: client \"{ClientId}\" was destroyed while connected without its socket known; paho leaves that socket open.");
+            }
+            finally
+            {
+                handle.DangerousRelease();
+            }
         }
         // Destroys once the last native call in progress on another thread has returned.
         handle.Dispose();
-        CallbackRegistry.Unregister(callbackId);
+        CallbackRegistry<IClientCallbacks>.Unregister(callbackId);
         deliveries.ConnectionEnded();
+        lock (socketGate)
+        {
+            socket?.Dispose();
+            socket = null;
+        }
         lock (connectionGate)
         {
             connectMemory?.Dispose();
             connectMemory = null;
         }
-        events.Writer.TryComplete();
+        CompleteReaders();
     }
 
-    void ICallbackTarget.OnMessage(MqttMessage message) => events.Writer.TryWrite(message);
+    unsafe void IClientCallbacks.OnMessageArrived(ReadOnlySpan<byte> topic, MQTTClient_message* message)
+    {
+        var received = new MqttMessage(
+            Encoding.UTF8.GetString(topic),
+            new ReadOnlySpan<byte>(message->payload, message->payloadlen).ToArray(),
+            (MqttQos)message->qos,
+            message->retained != 0,
+            message->dup != 0);
+        // Blocks paho's thread while the buffer is full (the default policy): TCP then holds the broker back.
+        dispatcher.PostMessage(received);
+    }
 
-    void ICallbackTarget.OnConnectionLost(string? cause)
+    void IClientCallbacks.OnConnectionLost(string? cause) => ConnectionEnded(new ConnectionLostEventArgs(cause));
+
+    unsafe void IClientCallbacks.OnDisconnected(MQTTReasonCodes reasonCode, MQTTProperties* properties) =>
+        ConnectionEnded(new ConnectionLostEventArgs(null, (MqttReasonCode)reasonCode, PropertyReader.ReasonString(properties)));
+
+    void IClientCallbacks.OnDeliveryComplete(int token) => deliveries.OnDeliveryComplete(token);
+
+    unsafe void IClientCallbacks.OnPublished(int token, int packetType, MQTTReasonCodes reasonCode, MQTTProperties* properties) =>
+        deliveries.OnPublished(token, packetType, reasonCode, (int)reasonCode >= 0x80 ? PropertyReader.ReasonString(properties) : null);
+
+    /// <summary>paho ended the connection and has closed its descriptor (it closes the session before it calls back).</summary>
+    private void ConnectionEnded(ConnectionLostEventArgs lost)
     {
         deliveries.ConnectionEnded();
-        events.Writer.TryWrite(new ConnectionLostEventArgs(cause));
+        lock (socketGate)
+        {
+            socket?.Dispose();
+            socket = null;
+            losses++;
+            Monitor.PulseAll(socketGate);
+        }
+        dispatcher.PostEvent(lost);
     }
 
-    void ICallbackTarget.OnDeliveryComplete(int messageId) => deliveries.Complete(messageId);
+    private static MqttClientOptions CreationOptions(string serverUri, string clientId, ClientPersistence persistence, MqttVersion version) =>
+        new() { ServerUri = serverUri, ClientId = clientId, Persistence = persistence, Version = version };
 
-    private unsafe DeliveryToken PublishEncoded(ReadOnlySpan<byte> topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained)
+    private static unsafe nint Create(MqttClientOptions options, string uriName, string idName, string persistenceName)
+    {
+        using var uri = Utf8z.String(options.ServerUri, stackalloc byte[Utf8z.StackBytes], uriName);
+        using var id = Utf8z.String(options.ClientId, stackalloc byte[Utf8z.StackBytes], idName);
+        string? directoryName = options.Persistence.Directory;
+        using var directory = Utf8z.String(directoryName ?? "", stackalloc byte[Utf8z.StackBytes], persistenceName);
+        int persistenceType = directoryName is null
+            ? MQTTClientPersistenceConstants.MQTTCLIENT_PERSISTENCE_NONE
+            : MQTTClientPersistenceConstants.MQTTCLIENT_PERSISTENCE_DEFAULT;
+        nint client = 0;
+        int rc;
+        fixed (byte* uriPtr = uri)
+        fixed (byte* idPtr = id)
+        fixed (byte* directoryPtr = directory)
+        {
+            byte* directoryArgument = directoryName is null ? null : directoryPtr;
+            if (options.Version == MqttVersion.V5)
+            {
+                MQTTClient_createOptions createOptions = Initializers.MQTTClient_createOptions_initializer;
+                createOptions.MQTTVersion = (int)options.Version;
+                rc = MQTTClientApi.MQTTClient_createWithOptions(&client, uriPtr, idPtr, persistenceType, directoryArgument, &createOptions);
+            }
+            else
+            {
+                rc = MQTTClientApi.MQTTClient_create(&client, uriPtr, idPtr, persistenceType, directoryArgument);
+            }
+        }
+        NativeResults.ThrowIfFailed(rc, "create");
+        return client;
+    }
+
+    private IReadOnlyList<ParsedServerUri> CheckConnectOptions(ConnectOptions options)
+    {
+        if ((options.MqttVersion == MqttVersion.V5) != (Version == MqttVersion.V5))
+            throw new ArgumentException($"A client created for {Version} cannot connect with {options.MqttVersion}; MQTT 5 must be chosen at creation and at connect.", nameof(options));
+        if (options.Password is not null && options.UserName is null && options.MqttVersion != MqttVersion.V5)
+            throw new ArgumentException("MQTT 3.1.1 forbids a password without a user name [MQTT-3.1.2-22]: set UserName too, or no Password.", nameof(options));
+        if (options.ServerUris.Count == 0)
+            return [serverUri];
+        return [.. options.ServerUris.Select(uri => ParsedServerUri.Parse(uri, nameof(options)))];
+    }
+
+    private static unsafe MqttConnectResult ConnectResult(MQTTClient_connectOptions* native, ConnectOptions options, IReadOnlyList<ParsedServerUri> uris, IReadOnlyList<string> pahoUris)
+    {
+        string connected = native->returned.serverURI is null ? pahoUris[0] : Marshal.PtrToStringUTF8((nint)native->returned.serverURI)!;
+        // Report the URI as the caller wrote it, not the address it was resolved to.
+        int index = pahoUris.ToList().IndexOf(connected);
+        string uri = index >= 0 ? uris[index].Text : connected;
+        MqttVersion version = native->returned.MQTTVersion is var v && Enum.IsDefined((MqttVersion)v) && v != 0 ? (MqttVersion)v : options.MqttVersion;
+        return new MqttConnectResult(uri, version, native->returned.sessionPresent != 0);
+    }
+
+    private static ParsedServerUri ServerUriFor(string text, IReadOnlyList<ParsedServerUri> uris) =>
+        uris.FirstOrDefault(u => u.Text == text) ?? uris[0];
+
+    /// <summary>Keeps paho's socket for this connection, unless the connection already ended or the socket is not the one expected.</summary>
+    private void AdoptSocket(ConnectionSocket? captured, long lossesBefore, int expectedPeerPort)
+    {
+        if (captured is not null && captured.PeerPort != expectedPeerPort)
+        {
+            // Not the connection paho reported: better no socket (AbortConnection refuses) than another one.
+            captured.Dispose();
+            captured = null;
+        }
+        lock (socketGate)
+        {
+            socket?.Dispose();
+            socket = null;
+            if (losses != lossesBefore)
+                captured?.Dispose();
+            else
+                socket = captured;
+        }
+    }
+
+    /// <summary>Shuts this connection's socket down and waits until paho has seen it end; false if the socket is not known.</summary>
+    private bool AbortAndWaitForLoss()
+    {
+        lock (socketGate)
+        {
+            long before = losses;
+            if (socket is not { } connection || !connection.Abort())
+                return false;
+            long deadline = Environment.TickCount64 + (long)LossTimeout.TotalMilliseconds;
+            while (losses == before)
+            {
+                long remaining = deadline - Environment.TickCount64;
+                if (remaining <= 0)
+                    break;
+                Monitor.Wait(socketGate, (int)remaining);
+            }
+            return true;
+        }
+    }
+
+    private unsafe DeliveryToken PublishEncoded(Utf8z topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained)
     {
         bool takesPlace = qos != MqttQos.AtMostOnce;
-        long entered = deliveries.EnterPublish(takesPlace);
+        DeliveryLedger reserved = deliveries.EnterPublish(takesPlace);
         int token = 0;
         int rc = MQTTClientConstants.MQTTCLIENT_FAILURE;
         try
@@ -438,59 +635,101 @@ public sealed class MqttClient : IDisposable, ICallbackTarget
         }
         finally
         {
-            if (takesPlace && rc != MQTTClientConstants.MQTTCLIENT_SUCCESS)
-                deliveries.CancelPublish(entered);
+            if (rc != MQTTClientConstants.MQTTCLIENT_SUCCESS)
+                deliveries.Cancel(reserved, takesPlace);
         }
-        MqttException.ThrowIfFailed(rc, "publish");
-        return deliveries.Track(takesPlace ? token : 0);
+        NativeResults.ThrowIfFailed(rc, "publish");
+        return deliveries.Track(reserved, token, qos);
     }
 
     private unsafe void DisconnectCore(TimeSpan timeout, MQTTReasonCodes reason)
     {
-        CheckTimeout(timeout, nameof(timeout));
+        Check.Timeout(timeout, nameof(timeout));
         lock (connectionGate)
         {
             using var use = Use();
-            int rc = Version == MqttVersion.V5
-                ? MQTTClientApi.MQTTClient_disconnect5(use.Client, (int)timeout.TotalMilliseconds, reason, null)
-                : MQTTClientApi.MQTTClient_disconnect(use.Client, (int)timeout.TotalMilliseconds);
-            socket = null;
+            int rc;
+            dispatcher.Enter();
+            try
+            {
+                rc = Version == MqttVersion.V5
+                    ? MQTTClientApi.MQTTClient_disconnect5(use.Client, (int)timeout.TotalMilliseconds, reason, null)
+                    : MQTTClientApi.MQTTClient_disconnect(use.Client, (int)timeout.TotalMilliseconds);
+            }
+            finally
+            {
+                dispatcher.Exit();
+            }
+            // paho has closed its descriptor: ours must go too, or the connection would linger.
+            lock (socketGate)
+            {
+                socket?.Dispose();
+                socket = null;
+            }
             deliveries.ConnectionEnded();
-            MqttException.ThrowIfFailed(rc, "disconnect");
+            NativeResults.ThrowIfFailed(rc, "disconnect");
         }
     }
 
-    private async Task DispatchAsync()
+    private ValueTask DispatchAsync(object item, CancellationToken stopping)
     {
-        await foreach (object item in events.Reader.ReadAllAsync())
+        switch (item)
         {
-            try
-            {
-                switch (item)
+            case MqttMessage message:
+                try
                 {
-                    case MqttMessage message:
-                        MessageReceived?.Invoke(this, new MqttMessageReceivedEventArgs(message));
-                        lock (messageReaders)
-                        {
-                            foreach (var reader in messageReaders)
-                                reader.TryWrite(message);
-                        }
-                        break;
-                    case ConnectionLostEventArgs lost:
-                        ConnectionLost?.Invoke(this, lost);
-                        break;
+                    MessageReceived?.Invoke(this, new MqttMessageReceivedEventArgs(message));
                 }
-            }
-            catch (Exception e)
-            {
-                // A failing handler must not stop the delivery of what follows.
-                Trace.TraceError($"PahoSharp: an event handler of client \"{ClientId}\" threw: {e}");
-            }
+                catch (Exception e)
+                {
+                    // A failing handler must not keep the message from the readers, nor stop what follows.
+                    System.Diagnostics.Trace.TraceError($"PahoSharp: a MessageReceived handler of client \"{ClientId}\" threw: {e}");
+                }
+                return WriteToReadersAsync(message, stopping);
+            case ConnectionLostEventArgs lost:
+                ConnectionLost?.Invoke(this, lost);
+                break;
         }
+        return ValueTask.CompletedTask;
+    }
+
+    private ValueTask WriteToReadersAsync(MqttMessage message, CancellationToken stopping)
+    {
+        ChannelWriter<MqttMessage>[] readers;
         lock (messageReaders)
         {
-            foreach (var reader in messageReaders)
-                reader.TryComplete();
+            if (messageReaders.Count == 0)
+                return ValueTask.CompletedTask;
+            readers = [.. messageReaders];
+        }
+        List<ChannelWriter<MqttMessage>>? full = null;
+        foreach (var reader in readers)
+        {
+            if (!reader.TryWrite(message))
+                (full ??= []).Add(reader);
+        }
+        if (full is null)
+            return ValueTask.CompletedTask;
+        return WaitForReadersAsync(full, message, stopping);
+    }
+
+    private async ValueTask WaitForReadersAsync(List<ChannelWriter<MqttMessage>> full, MqttMessage message, CancellationToken stopping)
+    {
+        foreach (var reader in full)
+        {
+            if (receiveBufferFullMode == ReceiveBufferFullMode.DropNewest)
+            {
+                dispatcher.CountDropped();
+                continue;
+            }
+            try
+            {
+                await reader.WriteAsync(message, stopping).ConfigureAwait(false);
+            }
+            catch (ChannelClosedException)
+            {
+                // The reader went away meanwhile.
+            }
         }
     }
 
@@ -505,51 +744,56 @@ public sealed class MqttClient : IDisposable, ICallbackTarget
         {
             lock (messageReaders)
                 messageReaders.Remove(channel.Writer);
+            channel.Writer.TryComplete();
         }
     }
 
-    /// <summary>The broker's Receive Maximum from an MQTT 5 CONNACK, to which paho lowers its in-flight limit.</summary>
-    private static unsafe int ReceiveMaximum(MQTTResponse response)
+    private void CompleteReaders()
     {
-        const MQTTPropertyCodes code = MQTTPropertyCodes.MQTTPROPERTY_CODE_RECEIVE_MAXIMUM;
-        return response.properties is not null && MQTTClientApi.MQTTProperties_hasProperty(response.properties, code) != 0
-            ? MQTTClientApi.MQTTProperties_getNumericValue(response.properties, code)
-            : int.MaxValue;
+        lock (messageReaders)
+        {
+            foreach (var reader in messageReaders)
+                reader.TryComplete();
+            messageReaders.Clear();
+        }
     }
 
-    /// <summary>How many QoS 1 and 2 messages paho still holds unacknowledged (a resumed session's).</summary>
-    private static unsafe int PendingDeliveries(nint client)
+    /// <summary>paho's pending delivery tokens (<c>MQTTClient_getPendingDeliveryTokens</c>), or null once the client is gone.</summary>
+    private HashSet<int>? ReadPahoPending()
     {
+        try
+        {
+            using var use = Use();
+            return PendingIds(use.Client);
+        }
+        catch (ObjectDisposedException)
+        {
+            return null;
+        }
+    }
+
+    private static unsafe HashSet<int> PendingIds(nint client)
+    {
+        var ids = new HashSet<int>();
         int* tokens = null;
         if (MQTTClientApi.MQTTClient_getPendingDeliveryTokens(client, &tokens) != MQTTClientConstants.MQTTCLIENT_SUCCESS || tokens is null)
-            return 0;
-        int count = 0;
-        while (tokens[count] != -1)
-            count++;
+            return ids;
+        for (int i = 0; tokens[i] != -1; i++)
+            ids.Add(tokens[i]);
         MQTTClientApi.MQTTClient_free(tokens);
-        return count;
+        return ids;
+    }
+
+    private void CheckOwnToken(DeliveryToken token, string paramName)
+    {
+        if (token.Ledger is { } ledger && ledger.Owner != deliveries)
+            throw new ArgumentException("The token is another client's: wait for it through the client that published it.", paramName);
     }
 
     private NativeUse Use()
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
         return new NativeUse(handle);
-    }
-
-    private static byte[] EncodeFilter(string topicFilter, string paramName)
-    {
-        ArgumentNullException.ThrowIfNull(topicFilter, paramName);
-        byte[] buffer = new byte[Utf8.BufferSize(topicFilter)];
-        Utf8.EncodeTopicFilter(topicFilter, buffer, paramName);
-        return buffer;
-    }
-
-    private static byte[] NulTerminated(byte[] utf8) => [.. utf8, 0];
-
-    private static void CheckTimeout(TimeSpan timeout, string paramName)
-    {
-        if (timeout < TimeSpan.Zero || timeout.TotalMilliseconds > MaxTimeoutMilliseconds)
-            throw new ArgumentOutOfRangeException(paramName, timeout, "The timeout must be between zero and int.MaxValue milliseconds.");
     }
 
     /// <summary>Holds a reference on the handle for one native call, so a concurrent Dispose destroys only after it.</summary>

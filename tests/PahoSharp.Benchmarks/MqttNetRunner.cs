@@ -21,7 +21,7 @@ internal sealed class MqttNetRunner(Uri address, bool naive) : IRowRunner
 
     public string ClientName => naive ? "mqttnet-naive" : "mqttnet";
 
-    private MqttClientOptions Options()
+    private MQTTnet.MqttClientOptions Options()
     {
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(address.Host, address.Port)

@@ -77,8 +77,9 @@ public sealed class ArgumentTests : ClientTest
     {
         Assert.Multiple(() =>
         {
-            Assert.That(() => new WillOptions("a/#", "x"), Throws.ArgumentException.With.Property("ParamName").EqualTo("value"));
-            Assert.That(() => new WillOptions("", "x"), Throws.ArgumentException);
+            Assert.That(() => new WillOptions("a/#", "x"), Throws.ArgumentException.With.Property("ParamName").EqualTo("topic"));
+            Assert.That(() => new WillOptions("", "x"), Throws.ArgumentException.With.Property("ParamName").EqualTo("topic"));
+            Assert.That(() => new WillOptions("t", "x") { Topic = "" }, Throws.ArgumentException.With.Property("ParamName").EqualTo("value"));
             Assert.That(() => new WillOptions("t", "x") { Qos = (MqttQos)(-1) }, Throws.InstanceOf<ArgumentOutOfRangeException>());
             Assert.That(() => new ConnectOptions { KeepAlive = TimeSpan.FromSeconds(1.5) }, Throws.InstanceOf<ArgumentOutOfRangeException>());
             Assert.That(() => new ConnectOptions { MaxInflight = 0 }, Throws.InstanceOf<ArgumentOutOfRangeException>());

@@ -84,7 +84,9 @@ public sealed class NotAuthorisedTests : ClientTest
 
         var error = Assert.Throws<MqttException>(() => client.Connect(new ConnectOptions()));
 
-        Assert.That(error!.ReturnCode, Is.EqualTo(MqttReturnCode.NotAuthorized));
-        Assert.That(error.Message, Does.Contain("not authorized").And.Contain("paho return code 5"));
+        Assert.That(error!.ReturnCode, Is.EqualTo(MqttReturnCode.NotAuthorized), "paho's MQTTClient_connect returns the CONNACK code");
+        Assert.That(error.ConnectReturnCode, Is.EqualTo(MqttConnectReturnCode.NotAuthorized));
+        Assert.That(error.ReasonCode, Is.Null, "an MQTT 3.1.1 refusal has no MQTT 5 reason code");
+        Assert.That(error.Message, Does.Contain("not authorized").And.Contain("CONNACK return code 5"));
     }
 }

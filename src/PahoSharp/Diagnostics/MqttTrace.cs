@@ -1,6 +1,4 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using PahoSharp.Native;
+using PahoSharp.Interop;
 
 namespace PahoSharp;
 
@@ -14,11 +12,8 @@ namespace PahoSharp;
 /// it throws is dropped, as it cannot go through paho's C frames. To forward to
 /// <c>Microsoft.Extensions.Logging</c>: <c>MqttTrace.Start(MqttTraceLevel.Error, (level, line) =&gt; logger.LogWarning("paho: {Line}", line))</c>.
 /// </remarks>
-public static unsafe class MqttTrace
+public static class MqttTrace
 {
-    private static readonly Lock Gate = new();
-    private static volatile Action<MqttTraceLevel, string>? handler;
-
     /// <summary>Sends paho's trace lines of <paramref name="level"/> and more severe to <paramref name="lineHandler"/>, replacing any earlier handler.</summary>
     /// <param name="level">The least severe level to receive.</param>
     /// <param name="lineHandler">Receives each line with its level, on paho's thread.</param>
@@ -27,34 +22,9 @@ public static unsafe class MqttTrace
         ArgumentNullException.ThrowIfNull(lineHandler);
         if (!Enum.IsDefined(level))
             throw new ArgumentOutOfRangeException(nameof(level), level, "Not one of paho's trace levels.");
-        lock (Gate)
-        {
-            handler = lineHandler;
-            MQTTClientApi.MQTTClient_setTraceLevel((MQTTCLIENT_TRACE_LEVELS)level);
-            MQTTClientApi.MQTTClient_setTraceCallback(&OnTrace);
-        }
+        ClientTrace.SetUserHandler(level, lineHandler);
     }
 
     /// <summary>Stops sending paho's trace; a line being delivered on another thread may still arrive.</summary>
-    public static void Stop()
-    {
-        lock (Gate)
-        {
-            MQTTClientApi.MQTTClient_setTraceCallback(null);
-            handler = null;
-        }
-    }
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static void OnTrace(MQTTCLIENT_TRACE_LEVELS level, byte* message)
-    {
-        try
-        {
-            handler?.Invoke((MqttTraceLevel)level, Marshal.PtrToStringUTF8((nint)message) ?? "");
-        }
-        catch (Exception)
-        {
-            // Nothing may unwind into paho; a logging failure must not end the connection.
-        }
-    }
+    public static void Stop() => ClientTrace.SetUserHandler(MqttTraceLevel.Fatal, null);
 }

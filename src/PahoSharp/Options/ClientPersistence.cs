@@ -1,3 +1,5 @@
+using PahoSharp.Interop;
+
 namespace PahoSharp;
 
 /// <summary>Where paho keeps in-flight QoS 1 and 2 messages across a restart of the client.</summary>
@@ -12,6 +14,7 @@ public sealed class ClientPersistence
     public static ClientPersistence InDirectory(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
+        MqttText.CheckString(directory, nameof(directory));
         return new ClientPersistence(directory);
     }
 

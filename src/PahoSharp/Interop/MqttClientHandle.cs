@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using PahoSharp.Native;
 
-namespace PahoSharp.Internal;
+namespace PahoSharp.Interop;
 
 /// <summary>
 /// Owns a paho <c>MQTTClient</c>: destroys it exactly once, after the last native call that uses it

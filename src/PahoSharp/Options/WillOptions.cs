@@ -1,4 +1,5 @@
 using System.Text;
+using PahoSharp.Interop;
 
 namespace PahoSharp;
 
@@ -14,15 +15,17 @@ public sealed class WillOptions
 
     /// <summary>A will with a text payload, sent as its UTF-8 bytes.</summary>
     public WillOptions(string topic, string payload)
-        : this(topic, Utf8.EncodePayload(payload, nameof(payload)))
+        : this(topic, MqttText.EncodePayload(payload, nameof(payload)))
     {
     }
 
     /// <summary>A will with a binary payload.</summary>
     public WillOptions(string topic, ReadOnlySpan<byte> payload)
     {
-        Topic = topic;
-        Payload = payload.ToArray();
+        MqttText.CheckTopicName(topic, nameof(topic));
+        MqttText.CheckPayloadLength(payload.Length, nameof(payload));
+        this.topic = topic;
+        this.payload = payload.ToArray();
     }
 
     /// <summary>The topic the will is published on: not empty, no wildcard.</summary>
@@ -31,7 +34,7 @@ public sealed class WillOptions
         get => topic;
         set
         {
-            Utf8.CheckTopicName(value, nameof(value));
+            MqttText.CheckTopicName(value, nameof(value));
             topic = value;
         }
     }
@@ -42,7 +45,7 @@ public sealed class WillOptions
         get => payload;
         set
         {
-            Utf8.CheckPayloadLength(value.Length, nameof(value));
+            MqttText.CheckPayloadLength(value.Length, nameof(value));
             payload = value.ToArray();
         }
     }
@@ -56,7 +59,7 @@ public sealed class WillOptions
         get => qos;
         set
         {
-            Utf8.CheckQos(value, nameof(value));
+            Check.Qos(value, nameof(value));
             qos = value;
         }
     }

@@ -3,8 +3,10 @@ using PahoSharp.Native;
 namespace PahoSharp;
 
 /// <summary>
-/// paho.mqtt.c's return codes: its own failures (negative), the broker's CONNACK refusals (1 to 5),
-/// and a refused subscription (0x80).
+/// paho.mqtt.c's return codes: its own failures (negative), and the two broker answers that paho's
+/// MQTT 3.1.1 calls return as they are: CONNACK refusals (1 to 5, also in
+/// <see cref="MqttException.ConnectReturnCode"/>) and a refused subscription (0x80). MQTT 5 reason
+/// codes are a separate space: <see cref="MqttReasonCode"/>.
 /// </summary>
 public enum MqttReturnCode
 {

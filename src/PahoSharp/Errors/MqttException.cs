@@ -1,0 +1,104 @@
+using System.Runtime.InteropServices;
+using PahoSharp.Native;
+
+namespace PahoSharp;
+
+/// <summary>
+/// An MQTT operation failed. Three code spaces are kept apart, each with its number and its name:
+/// <see cref="ReturnCode"/> is paho's own return code; <see cref="ConnectReturnCode"/> is an MQTT 3.1.1
+/// broker's CONNACK refusal; <see cref="ReasonCode"/> is an MQTT 5 broker's reason code.
+/// </summary>
+public sealed class MqttException : Exception
+{
+    /// <summary>Creates an exception for a paho return code.</summary>
+    /// <param name="returnCode">What paho returned.</param>
+    /// <param name="operation">The operation that failed, as the message names it (for instance "connect").</param>
+    public MqttException(MqttReturnCode returnCode, string operation)
+        : this(returnCode, operation, $"MQTT {operation} failed: {Describe(returnCode)} (paho return code {(int)returnCode})")
+    {
+    }
+
+    private MqttException(MqttReturnCode returnCode, string operation, string message, Exception? inner = null)
+        : base(message, inner)
+    {
+        ReturnCode = returnCode;
+        Operation = operation;
+    }
+
+    /// <summary>
+    /// paho's return code. For a broker's refusal it is what paho reports for it: the CONNACK code
+    /// (1 to 5) for an MQTT 3.1.1 connect, <see cref="MqttReturnCode.BadSubscribe"/> for an MQTT 3.1.1
+    /// subscription, and <see cref="MqttReturnCode.Failure"/> for an MQTT 5 reason code.
+    /// </summary>
+    public MqttReturnCode ReturnCode { get; }
+
+    /// <summary>The MQTT 3.1.1 CONNACK return code when an MQTT 3.1.1 broker refused the connection; otherwise null.</summary>
+    public MqttConnectReturnCode? ConnectReturnCode { get; private init; }
+
+    /// <summary>The MQTT 5 reason code when an MQTT 5 broker refused (0x80 or more); otherwise null.</summary>
+    public MqttReasonCode? ReasonCode { get; private init; }
+
+    /// <summary>The broker's MQTT 5 reason string, when it sent one with <see cref="ReasonCode"/>.</summary>
+    public string? ReasonString { get; private init; }
+
+    /// <summary>The operation that failed.</summary>
+    public string Operation { get; }
+
+    /// <summary>paho's text for a return code (<c>MQTTClient_strerror</c>), or the CONNACK meaning that paho leaves unnamed.</summary>
+    public static unsafe string Describe(MqttReturnCode returnCode)
+    {
+        switch (returnCode)
+        {
+            // MQTTClient_strerror knows only its own negative codes.
+            case MqttReturnCode.UnacceptableProtocolVersion: return Describe(MqttConnectReturnCode.UnacceptableProtocolVersion);
+            case MqttReturnCode.IdentifierRejected: return Describe(MqttConnectReturnCode.IdentifierRejected);
+            case MqttReturnCode.ServerUnavailable: return Describe(MqttConnectReturnCode.ServerUnavailable);
+            case MqttReturnCode.BadUserNameOrPassword: return Describe(MqttConnectReturnCode.BadUserNameOrPassword);
+            case MqttReturnCode.NotAuthorized: return Describe(MqttConnectReturnCode.NotAuthorized);
+            case MqttReturnCode.BadSubscribe: return "Subscription refused by the broker";
+        }
+        byte* text = MQTTClientApi.MQTTClient_strerror((int)returnCode);
+        return text is null ? $"Unknown paho return code {(int)returnCode}" : Marshal.PtrToStringUTF8((nint)text) ?? "";
+    }
+
+    /// <summary>The meaning of an MQTT 3.1.1 CONNACK return code, as the MQTT 3.1.1 specification names it.</summary>
+    public static string Describe(MqttConnectReturnCode connectReturnCode) => connectReturnCode switch
+    {
+        MqttConnectReturnCode.Accepted => "Connection accepted",
+        MqttConnectReturnCode.UnacceptableProtocolVersion => "Connection refused: unacceptable protocol version",
+        MqttConnectReturnCode.IdentifierRejected => "Connection refused: identifier rejected",
+        MqttConnectReturnCode.ServerUnavailable => "Connection refused: server unavailable",
+        MqttConnectReturnCode.BadUserNameOrPassword => "Connection refused: bad user name or password",
+        MqttConnectReturnCode.NotAuthorized => "Connection refused: not authorized",
+        _ => $"Unknown CONNACK return code {(int)connectReturnCode}",
+    };
+
+    /// <summary>paho's name for an MQTT 5 reason code (<c>MQTTReasonCode_toString</c>).</summary>
+    public static unsafe string Describe(MqttReasonCode reasonCode)
+    {
+        byte* text = MQTTClientApi.MQTTReasonCode_toString((MQTTReasonCodes)reasonCode);
+        return text is null ? $"Unknown reason code 0x{(int)reasonCode:X2}" : Marshal.PtrToStringUTF8((nint)text) ?? "";
+    }
+
+    /// <summary>An MQTT 3.1.1 broker refused the connection with a CONNACK return code.</summary>
+    internal static MqttException Refused(MqttConnectReturnCode code) =>
+        new((MqttReturnCode)(int)code, "connect",
+            $"MQTT connect refused by the broker: {Describe(code)} (MQTT 3.1.1 CONNACK return code {(int)code})")
+        {
+            ConnectReturnCode = code,
+        };
+
+    /// <summary>An MQTT 5 broker refused an operation with a reason code.</summary>
+    internal static MqttException Refused(MqttReasonCode code, string operation, string? reasonString = null) =>
+        new(MqttReturnCode.Failure, operation,
+            $"MQTT {operation} refused by the broker: {Describe(code)} (MQTT 5 reason code 0x{(int)code:X2})"
+            + (reasonString is null ? "" : $": \"{reasonString}\""))
+        {
+            ReasonCode = code,
+            ReasonString = reasonString,
+        };
+
+    /// <summary>A failure that paho has no code for, explained in words (<paramref name="returnCode"/> is the nearest of paho's codes).</summary>
+    internal static MqttException Explained(MqttReturnCode returnCode, string operation, string explanation) =>
+        new(returnCode, operation, $"MQTT {operation} failed: {explanation} (paho return code {(int)returnCode}, {Describe(returnCode)})");
+}

@@ -1,0 +1,23 @@
+namespace PahoSharp.Interop.Delivery;
+
+/// <summary>
+/// One packet identifier of one connection: its current use and the outcome of the use before it. paho
+/// hands identifiers out in turn (1 to 65,535), so an identifier is reused only after all the others.
+/// </summary>
+internal struct DeliverySlot
+{
+    /// <summary>How many publications have had this identifier on this connection; the current one's number.</summary>
+    public uint Generation;
+
+    public DeliveryState State;
+
+    public MqttQos Qos;
+
+    /// <summary>The broker's MQTT 5 reason code (0 for MQTT 3.1.1).</summary>
+    public byte Reason;
+
+    /// <summary>The outcome of generation <see cref="Generation"/> - 1.</summary>
+    public DeliveryState PreviousState;
+
+    public byte PreviousReason;
+}

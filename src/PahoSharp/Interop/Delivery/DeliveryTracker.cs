@@ -1,0 +1,435 @@
+using PahoSharp.Native;
+
+namespace PahoSharp.Interop.Delivery;
+
+/// <summary>
+/// Completes delivery tokens from paho's own signals: <c>deliveryComplete</c> for MQTT 3.1.1, and for
+/// MQTT 5 <c>published</c>, which also gives the acknowledgement's packet type and reason code. It keeps
+/// paho's in-flight window the way paho does (the publications paho holds), so that
+/// <c>MQTTClient_publish</c> never blocks in paho's own 100 ms polling wait: a publisher waits here
+/// instead, woken by the acknowledgement that frees a place. No allocation per publication.
+/// </summary>
+internal sealed class DeliveryTracker : IThreadPoolWorkItem
+{
+    private const int PubackType = 4;
+    private const int PubrecType = 5;
+    private const int PubcompType = 7;
+    private const byte FirstFailureReason = 0x80;
+
+    private readonly object gate = new();
+    private readonly Func<HashSet<int>?> readPahoPending;
+    private readonly IPahoWaits pahoWaits;
+    private readonly List<Waiter> waiters = [];
+    private readonly Dictionary<(DeliveryLedger Ledger, int Id, uint Generation), TaskCompletionSource<MqttPublishResult>> awaiters = [];
+    private readonly Dictionary<int, Acknowledgement> earlyAcks = [];
+    private DeliveryLedger ledger;
+    private int limit = int.MaxValue;
+    private int publishing;
+    private bool starting;
+    private int windowWaiters;
+    private bool verificationQueued;
+
+    [ThreadStatic]
+    private static Waiter? threadWaiter;
+
+    /// <param name="readPahoPending">paho's pending delivery tokens (<c>MQTTClient_getPendingDeliveryTokens</c>); called off paho's thread; null once paho cannot say.</param>
+    /// <param name="pahoWaits">Told while callers wait for paho's thread.</param>
+    public DeliveryTracker(Func<HashSet<int>?> readPahoPending, IPahoWaits pahoWaits)
+    {
+        this.readPahoPending = readPahoPending;
+        this.pahoWaits = pahoWaits;
+        ledger = new DeliveryLedger(this, mqtt5: false, ended: true);
+    }
+
+    /// <summary>An acknowledgement as paho reported it; <see cref="PacketType"/> 0 when paho did not say (MQTT 3.1.1).</summary>
+    private readonly record struct Acknowledgement(int PacketType, byte Reason, string? ReasonString);
+
+    /// <summary>A thread blocked in <see cref="Wait"/>, with the token it waits for.</summary>
+    private sealed class Waiter
+    {
+        // Blocks at once, without spinning: measured, the default spin took the CPU that paho's
+        // thread and the broker need when ten messages were in flight.
+        public readonly ManualResetEventSlim Signal = new(initialState: false, spinCount: 0);
+        public DeliveryToken Token;
+    }
+
+    /// <summary>A connect is about to start: acknowledgements of what paho resends from a resumed session may arrive before it returns.</summary>
+    public void ConnectionStarting(bool mqtt5, int maxInflight)
+    {
+        lock (gate)
+        {
+            ledger = new DeliveryLedger(this, mqtt5, ended: false);
+            limit = maxInflight;
+            starting = true;
+        }
+    }
+
+    /// <summary>
+    /// The connect succeeded: paho takes at most <paramref name="windowLimit"/> QoS 1 and 2 messages in
+    /// flight, and holds <paramref name="pending"/> (read after connect) from a resumed session.
+    /// </summary>
+    public void ConnectionStarted(int windowLimit, IReadOnlyCollection<int> pending)
+    {
+        lock (gate)
+        {
+            starting = false;
+            if (ledger.Ended)
+            {
+                // The connection was lost before this: nothing of it is to be tracked.
+                ForgetEarlyAcks();
+                return;
+            }
+            limit = windowLimit;
+            foreach (int id in pending)
+            {
+                if (ledger.Slot(id).State is DeliveryState.Free or DeliveryState.Delivered or DeliveryState.Refused or DeliveryState.Failed)
+                    ledger.Inherit(id);
+            }
+            // An acknowledgement seen before paho's list was read is stray if paho no longer held the id then.
+            foreach ((int id, Acknowledgement ack) in earlyAcks)
+            {
+                if (ledger.Slot(id).State == DeliveryState.Inherited)
+                    Acknowledge(id, ack);
+            }
+            ForgetEarlyAcks();
+            WakeWindowWaiters();
+        }
+    }
+
+    /// <summary>The connection ended (or a connect failed): publications paho held unacknowledged have failed.</summary>
+    public void ConnectionEnded()
+    {
+        List<(TaskCompletionSource<MqttPublishResult>, Exception)> failed = [];
+        List<(TaskCompletionSource<MqttPublishResult>, MqttPublishResult)> delivered = [];
+        lock (gate)
+        {
+            DeliveryLedger ended = ledger;
+            if (!ended.Ended)
+            {
+                ended.End();
+                ledger = new DeliveryLedger(this, ended.Mqtt5, ended: true);
+            }
+            starting = false;
+            earlyAcks.Clear();
+            foreach (var ((owner, id, generation), awaiter) in awaiters)
+            {
+                if (owner != ended)
+                    continue;
+                DeliveryOutcome outcome = owner.Outcome(id, generation)!.Value;
+                if (outcome.State == DeliveryState.Delivered)
+                    delivered.Add((awaiter, outcome.ToResult(id)));
+                else
+                    failed.Add((awaiter, outcome.ToException()));
+            }
+            awaiters.Clear();
+            WakeWindowWaiters();
+            foreach (Waiter waiter in waiters)
+                waiter.Signal.Set();
+        }
+        foreach (var (awaiter, result) in delivered)
+            CompleteAwaiter(awaiter, result);
+        foreach (var (awaiter, error) in failed)
+            FailAwaiter(awaiter, error);
+    }
+
+    /// <summary>
+    /// Waits until paho would take a publication without blocking: fewer QoS 1 and 2 messages held than
+    /// its limit, or no connection (paho then refuses the publication itself). A QoS 1 or 2 publication
+    /// (<paramref name="takesPlace"/>) reserves its place now; <see cref="Track"/> or <see cref="Cancel"/> must follow.
+    /// </summary>
+    /// <exception cref="MqttException">paho's window is full of publications it will never let go (<see cref="DeliveryState.Stuck"/>).</exception>
+    public DeliveryLedger EnterPublish(bool takesPlace)
+    {
+        lock (gate)
+        {
+            while (true)
+            {
+                DeliveryLedger current = ledger;
+                if (current.Ended || current.Occupied < limit)
+                {
+                    if (takesPlace && !current.Ended)
+                        current.Occupied++;
+                    publishing++;
+                    return current;
+                }
+                if (current.Unverified > 0)
+                    QueueVerification();
+                else if (current.Occupied == current.Stuck)
+                    throw MqttException.Explained(MqttReturnCode.MaxMessagesInflight, "publish",
+                        $"paho's in-flight window ({limit}) is full of QoS 2 publications that the broker acknowledged with PUBACK, as for QoS 1; "
+                        + "paho keeps them until the connection ends, and would block every publication until then");
+                WaitForWindow();
+            }
+        }
+    }
+
+    /// <summary>paho refused the publication: its reserved place is given back.</summary>
+    public void Cancel(DeliveryLedger reserved, bool tookPlace)
+    {
+        lock (gate)
+        {
+            publishing--;
+            if (tookPlace && !reserved.Ended)
+            {
+                reserved.Occupied--;
+                WakeWindowWaiters();
+            }
+            if (publishing == 0 && !starting)
+                ForgetEarlyAcks();
+        }
+    }
+
+    /// <summary>paho accepted the publication as packet <paramref name="messageId"/> (0 for QoS 0).</summary>
+    public DeliveryToken Track(DeliveryLedger reserved, int messageId, MqttQos qos)
+    {
+        lock (gate)
+        {
+            publishing--;
+            DeliveryToken token;
+            if (qos == MqttQos.AtMostOnce || messageId <= 0)
+            {
+                token = new DeliveryToken(reserved, 0, 0);
+            }
+            else
+            {
+                uint generation = reserved.Start(messageId, qos);
+                token = new DeliveryToken(reserved, messageId, generation);
+                if (!reserved.Ended && earlyAcks.Remove(messageId, out Acknowledgement ack))
+                    Acknowledge(messageId, ack);
+            }
+            if (publishing == 0 && !starting)
+                ForgetEarlyAcks();
+            return token;
+        }
+    }
+
+    /// <summary>paho's <c>deliveryComplete</c> (on paho's thread, paho's lock held): used for MQTT 3.1.1 only.</summary>
+    public void OnDeliveryComplete(int messageId)
+    {
+        lock (gate)
+        {
+            if (!ledger.Mqtt5)
+                OnAcknowledgement(messageId, new Acknowledgement(0, 0, null));
+        }
+    }
+
+    /// <summary>paho's <c>published</c> (MQTT 5 only; on paho's thread, paho's lock held): PUBACK, PUBCOMP, or a PUBREC of 0x80 or more.</summary>
+    public void OnPublished(int messageId, int packetType, MQTTReasonCodes reasonCode, string? reasonString)
+    {
+        lock (gate)
+            OnAcknowledgement(messageId, new Acknowledgement(packetType, (byte)reasonCode, reasonString));
+    }
+
+    /// <summary>Blocks until the token's publication is delivered (true), refused or failed (throws), or the time is up (false).</summary>
+    public bool Wait(DeliveryToken token, TimeSpan timeout)
+    {
+        if (token.MessageId == 0)
+            return true;
+        long deadline = timeout == System.Threading.Timeout.InfiniteTimeSpan ? long.MaxValue : Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        Waiter waiter = threadWaiter ??= new Waiter();
+        while (true)
+        {
+            lock (gate)
+            {
+                DeliveryOutcome outcome = OutcomeOf(token);
+                if (outcome.IsFinal)
+                {
+                    _ = outcome.ToResult(token.MessageId);
+                    return true;
+                }
+                waiter.Token = token;
+                waiter.Signal.Reset();
+                waiters.Add(waiter);
+            }
+            long remaining = deadline - Environment.TickCount64;
+            pahoWaits.Enter();
+            try
+            {
+                if (remaining > 0)
+                    waiter.Signal.Wait(TimeSpan.FromMilliseconds(Math.Min(remaining, int.MaxValue)));
+            }
+            finally
+            {
+                pahoWaits.Exit();
+                lock (gate)
+                    waiters.Remove(waiter);
+            }
+            if (Environment.TickCount64 >= deadline)
+            {
+                lock (gate)
+                {
+                    DeliveryOutcome outcome = OutcomeOf(token);
+                    if (!outcome.IsFinal)
+                        return false;
+                }
+            }
+        }
+    }
+
+    /// <summary>A task that completes with the result when the publication is delivered, and fails when it is refused or its connection ends.</summary>
+    public Task<MqttPublishResult> WhenDelivered(DeliveryToken token)
+    {
+        if (token.MessageId == 0)
+            return Task.FromResult(new MqttPublishResult(0, MqttQos.AtMostOnce, MqttReasonCode.Success));
+        lock (gate)
+        {
+            DeliveryOutcome outcome = OutcomeOf(token);
+            if (outcome.IsFinal)
+            {
+                return outcome.State == DeliveryState.Delivered
+                    ? Task.FromResult(outcome.ToResult(token.MessageId))
+                    : Task.FromException<MqttPublishResult>(outcome.ToException());
+            }
+            var key = (token.Ledger!, token.MessageId, token.Generation);
+            if (!awaiters.TryGetValue(key, out var awaiter))
+            {
+                // Continuations must never run on paho's callback thread.
+                awaiter = new TaskCompletionSource<MqttPublishResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+                awaiters[key] = awaiter;
+                pahoWaits.Enter();
+            }
+            return awaiter.Task;
+        }
+    }
+
+    /// <summary>Settles the acknowledgements whose effect on paho's window only paho's own list can tell; on a pool thread.</summary>
+    void IThreadPoolWorkItem.Execute()
+    {
+        List<int> asked;
+        DeliveryLedger checkedLedger;
+        lock (gate)
+        {
+            verificationQueued = false;
+            checkedLedger = ledger;
+            asked = checkedLedger.IdsIn(DeliveryState.Unverified);
+        }
+        if (asked.Count == 0)
+            return;
+        // Read after the ids were taken: paho updated its list before it called back for each of them.
+        HashSet<int>? held = readPahoPending();
+        lock (gate)
+        {
+            if (checkedLedger != ledger)
+                return;
+            foreach (int id in asked)
+            {
+                if (checkedLedger.Slot(id).State != DeliveryState.Unverified)
+                    continue;
+                bool kept = held is not null && held.Contains(id);
+                Finish(id, kept ? DeliveryState.Stuck : DeliveryState.Delivered, checkedLedger.Slot(id).Reason, null);
+            }
+            if (checkedLedger.Unverified > 0)
+                QueueVerification();
+        }
+    }
+
+    private void OnAcknowledgement(int messageId, Acknowledgement ack)
+    {
+        if (ledger.Ended || (uint)messageId > ushort.MaxValue)
+            return;
+        DeliveryState state = ledger.Slot(messageId).State;
+        if (state is DeliveryState.Pending or DeliveryState.Inherited)
+            Acknowledge(messageId, ack);
+        else if (publishing > 0 || starting)
+            earlyAcks[messageId] = ack; // its publication may not be tracked yet
+    }
+
+    /// <summary>Applies paho's rules for which acknowledgement lets a message go (MQTTProtocol_handlePubacks and kin).</summary>
+    private void Acknowledge(int id, Acknowledgement ack)
+    {
+        ref DeliverySlot slot = ref ledger.Slot(id);
+        MqttQos? qos = slot.State == DeliveryState.Inherited ? null : slot.Qos;
+        bool refused = ack.Reason >= FirstFailureReason;
+        DeliveryState? next = (ack.PacketType, qos) switch
+        {
+            (_, null) => DeliveryState.Unverified,
+            (0, MqttQos.AtLeastOnce) => DeliveryState.Delivered,
+            (0, _) => DeliveryState.Unverified,
+            (PubackType, MqttQos.AtLeastOnce) => refused ? DeliveryState.Refused : DeliveryState.Delivered,
+            (PubackType, _) => DeliveryState.Stuck,
+            (PubrecType, MqttQos.ExactlyOnce) => DeliveryState.Refused,
+            (PubcompType, MqttQos.ExactlyOnce) => refused ? DeliveryState.Refused : DeliveryState.Delivered,
+            _ => null, // paho ignores it and keeps the message
+        };
+        if (next is not { } state)
+            return;
+        Finish(id, state, ack.Reason, refused ? ack.ReasonString : null);
+        if (state == DeliveryState.Unverified)
+            QueueVerification();
+    }
+
+    private void Finish(int id, DeliveryState state, byte reason, string? reasonString)
+    {
+        ledger.Settle(id, state, reason, reasonString);
+        WakeWindowWaiters();
+        if (state == DeliveryState.Unverified)
+            return;
+        uint generation = ledger.Slot(id).Generation;
+        foreach (Waiter waiter in waiters)
+        {
+            if (waiter.Token.Ledger == ledger && waiter.Token.MessageId == id && waiter.Token.Generation == generation)
+                waiter.Signal.Set();
+        }
+        if (awaiters.Count > 0 && awaiters.Remove((ledger, id, generation), out var awaiter))
+        {
+            DeliveryOutcome outcome = ledger.Outcome(id, generation)!.Value;
+            if (state == DeliveryState.Delivered)
+                CompleteAwaiter(awaiter, outcome.ToResult(id));
+            else
+                FailAwaiter(awaiter, outcome.ToException());
+        }
+    }
+
+    private void CompleteAwaiter(TaskCompletionSource<MqttPublishResult> awaiter, MqttPublishResult result)
+    {
+        if (awaiter.TrySetResult(result))
+            pahoWaits.Exit();
+    }
+
+    private void FailAwaiter(TaskCompletionSource<MqttPublishResult> awaiter, Exception error)
+    {
+        if (awaiter.TrySetException(error))
+            pahoWaits.Exit();
+    }
+
+    private DeliveryOutcome OutcomeOf(DeliveryToken token) =>
+        token.Ledger!.Outcome(token.MessageId, token.Generation)
+        ?? throw new InvalidOperationException(
+            $"The outcome of this publication (packet identifier {token.MessageId}) is no longer known: its identifier has been used twice since, on the same connection.");
+
+    private void WaitForWindow()
+    {
+        windowWaiters++;
+        pahoWaits.Enter();
+        try
+        {
+            Monitor.Wait(gate);
+        }
+        finally
+        {
+            pahoWaits.Exit();
+            windowWaiters--;
+        }
+    }
+
+    // Every waiter: a QoS 0 publication that wakes takes no place and would leave the rest asleep.
+    private void WakeWindowWaiters()
+    {
+        if (windowWaiters > 0)
+            Monitor.PulseAll(gate);
+    }
+
+    private void QueueVerification()
+    {
+        if (verificationQueued)
+            return;
+        verificationQueued = true;
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    }
+
+    private void ForgetEarlyAcks()
+    {
+        if (earlyAcks.Count > 0)
+            earlyAcks.Clear();
+    }
+}

@@ -1,0 +1,69 @@
+using PahoSharp.Native;
+
+namespace PahoSharp.Interop;
+
+/// <summary>
+/// The one place where what paho returns becomes .NET results and exceptions, keeping the code spaces
+/// apart: paho's return codes (negative), MQTT 3.1.1 CONNACK codes (1 to 5) and SUBACK failure (0x80),
+/// and MQTT 5 reason codes (0x80 and above are failures), which paho's MQTT 5 calls return in the same int.
+/// </summary>
+internal static unsafe class NativeResults
+{
+    private const int FirstFailureReason = 0x80;
+
+    /// <summary>Throws for anything but paho's success.</summary>
+    public static void ThrowIfFailed(int returnCode, string operation)
+    {
+        if (returnCode != MQTTClientConstants.MQTTCLIENT_SUCCESS)
+            throw new MqttException((MqttReturnCode)returnCode, operation);
+    }
+
+    /// <summary>What <c>MQTTClient_connect</c> or <c>MQTTClient_connect5</c> returned, as an exception (null for success).</summary>
+    public static MqttException? ConnectFailure(int returnCode, bool mqtt5, MQTTProperties* properties)
+    {
+        if (returnCode == MQTTClientConstants.MQTTCLIENT_SUCCESS)
+            return null;
+        if (returnCode < 0)
+            return new MqttException((MqttReturnCode)returnCode, "connect");
+        if (mqtt5 && returnCode >= FirstFailureReason)
+            return MqttException.Refused((MqttReasonCode)returnCode, "connect", PropertyReader.ReasonString(properties));
+        if (!mqtt5 && returnCode <= (int)MqttConnectReturnCode.NotAuthorized)
+            return MqttException.Refused((MqttConnectReturnCode)returnCode);
+        return MqttException.Explained(MqttReturnCode.Failure, "connect", $"paho returned {returnCode}, which is neither its own code nor the broker's");
+    }
+
+    /// <summary>An MQTT 3.1.1 subscription: paho's return code and the granted QoS it wrote back.</summary>
+    public static MqttSubscribeResult Subscribed(string filter, MqttQos requested, int returnCode, int granted)
+    {
+        ThrowIfFailed(returnCode, "subscribe");
+        if (granted == MQTTClientConstants.MQTT_BAD_SUBSCRIBE)
+            throw new MqttException(MqttReturnCode.BadSubscribe, "subscribe");
+        if (granted is < 0 or > 2)
+            throw MqttException.Explained(MqttReturnCode.Failure, "subscribe", $"the broker granted QoS {granted}, which MQTT 3.1.1 does not have");
+        return new MqttSubscribeResult(filter, requested, (MqttQos)granted, (MqttReasonCode)granted);
+    }
+
+    /// <summary>An MQTT 5 subscription: the SUBACK reason code (or paho's failure) in <c>MQTTResponse.reasonCode</c>.</summary>
+    public static MqttSubscribeResult Subscribed5(string filter, MqttQos requested, MQTTResponse response)
+    {
+        int code = (int)response.reasonCode;
+        if (code < 0)
+            throw new MqttException((MqttReturnCode)code, "subscribe");
+        if (code >= FirstFailureReason)
+            throw MqttException.Refused((MqttReasonCode)code, "subscribe", PropertyReader.ReasonString(response.properties));
+        if (code > 2)
+            throw MqttException.Explained(MqttReturnCode.Failure, "subscribe", $"the broker answered with reason code 0x{code:X2}, which grants no QoS");
+        return new MqttSubscribeResult(filter, requested, (MqttQos)code, (MqttReasonCode)code);
+    }
+
+    /// <summary>An MQTT 5 unsubscription: success codes (0x00, 0x11 "no subscription existed") are results, the rest exceptions.</summary>
+    public static MqttReasonCode Unsubscribed5(MQTTResponse response)
+    {
+        int code = (int)response.reasonCode;
+        if (code < 0)
+            throw new MqttException((MqttReturnCode)code, "unsubscribe");
+        if (code >= FirstFailureReason)
+            throw MqttException.Refused((MqttReasonCode)code, "unsubscribe", PropertyReader.ReasonString(response.properties));
+        return (MqttReasonCode)code;
+    }
+}

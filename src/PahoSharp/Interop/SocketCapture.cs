@@ -1,0 +1,47 @@
+using System.Text;
+
+namespace PahoSharp.Interop;
+
+/// <summary>
+/// The sockets paho opens on one thread during one connect, learnt from paho's own trace: paho's
+/// <c>Socket_new</c> logs "New socket N for ADDRESS, port PORT" on the connecting thread right after
+/// <c>socket()</c>, before anything else can have closed N. Each is duplicated at that moment
+/// (<see cref="ConnectionSocket"/>); when paho tries again (another URI, MQTT 3.1 after 3.1.1), the
+/// newer socket replaces the older, which paho has closed.
+/// </summary>
+internal sealed class SocketCapture : IDisposable
+{
+    private static readonly byte[] Marker = Encoding.ASCII.GetBytes("New socket ");
+
+    private ConnectionSocket? latest;
+
+    /// <summary>Called with each trace line paho writes on the capturing thread.</summary>
+    public void Observe(ReadOnlySpan<byte> line)
+    {
+        int at = line.IndexOf(Marker);
+        if (at < 0)
+            return;
+        ReadOnlySpan<byte> rest = line[(at + Marker.Length)..];
+        int digits = 0;
+        while (digits < rest.Length && digits < 10 && char.IsAsciiDigit((char)rest[digits]))
+            digits++;
+        if (digits == 0 || !int.TryParse(rest[..digits], out int descriptor))
+            return;
+        latest?.Dispose();
+        latest = ConnectionSocket.Duplicate(descriptor);
+    }
+
+    /// <summary>Hands over the last socket paho opened (null if none was seen); the capture no longer owns it.</summary>
+    public ConnectionSocket? TakeLatest()
+    {
+        ConnectionSocket? socket = latest;
+        latest = null;
+        return socket;
+    }
+
+    public void Dispose()
+    {
+        latest?.Dispose();
+        latest = null;
+    }
+}

@@ -1,0 +1,67 @@
+using PahoSharp.Native;
+
+namespace PahoSharp.Interop.Writers;
+
+/// <summary>
+/// The C form of a <see cref="ConnectOptions"/>: paho's <c>MQTTClient_connectOptions</c>, its will and
+/// TLS structs, and every string and buffer they point to, in one arena that it owns. paho may keep
+/// pointers into it after connect (<c>httpHeaders</c>, the returned server URI), so the client keeps
+/// a writer until the next connect or its disposal.
+/// </summary>
+internal sealed unsafe class ConnectOptionsWriter : IDisposable
+{
+    private readonly NativeArena arena = new();
+
+    /// <param name="options">Checked already against the client (<see cref="MqttClient.Connect"/>).</param>
+    /// <param name="serverUris">The URIs for paho to try, in order (empty: the client's own); possibly with resolved addresses.</param>
+    /// <param name="connectTimeout">What is left of <see cref="ConnectOptions.ConnectTimeout"/> for paho.</param>
+    public ConnectOptionsWriter(ConnectOptions options, IReadOnlyList<string> serverUris, TimeSpan connectTimeout)
+    {
+        try
+        {
+            Options = arena.Allocate<MQTTClient_connectOptions>();
+            *Options = options.MqttVersion == MqttVersion.V5
+                ? Initializers.MQTTClient_connectOptions_initializer5
+                : Initializers.MQTTClient_connectOptions_initializer;
+            Options->keepAliveInterval = (int)options.KeepAlive.TotalSeconds;
+            Options->connectTimeout = (int)Math.Min(Math.Ceiling(connectTimeout.TotalSeconds), ConnectOptions.MaxConnectTimeout.TotalSeconds);
+            Options->MQTTVersion = (int)options.MqttVersion;
+            Options->maxInflightMessages = options.MaxInflight;
+            if (options.MqttVersion == MqttVersion.V5)
+                Options->cleanstart = options.CleanSession ? 1 : 0;
+            else
+                Options->cleansession = options.CleanSession ? 1 : 0;
+
+            Options->username = arena.CopyString(options.UserName, nameof(options.UserName));
+            if (options.Password is { } password)
+            {
+                Options->binarypwd.len = password.Length;
+                Options->binarypwd.data = arena.CopyBytes(password.Span);
+            }
+
+            if (serverUris.Count > 0)
+            {
+                var uris = arena.AllocateArray<nint>(serverUris.Count);
+                for (int i = 0; i < serverUris.Count; i++)
+                    uris[i] = (nint)arena.CopyString(serverUris[i], nameof(options.ServerUris));
+                Options->serverURIs = (byte**)uris;
+                Options->serverURIcount = serverUris.Count;
+            }
+
+            if (options.Tls is { } tls)
+                Options->ssl = TlsOptionsWriter.Write(tls, arena);
+            if (options.Will is { } will)
+                Options->will = WillOptionsWriter.Write(will, arena);
+        }
+        catch
+        {
+            arena.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The struct to hand to <c>MQTTClient_connect</c> or <c>MQTTClient_connect5</c>.</summary>
+    public MQTTClient_connectOptions* Options { get; }
+
+    public void Dispose() => arena.Dispose();
+}

@@ -1,0 +1,102 @@
+using PahoSharp.Interop;
+
+namespace PahoSharp;
+
+/// <summary>How <see cref="MqttClient.Connect"/> connects; paho's <c>MQTTClient_connectOptions</c>.</summary>
+public sealed class ConnectOptions
+{
+    /// <summary>
+    /// The longest <see cref="ConnectTimeout"/>: paho multiplies its whole seconds by 1,000 in a C int,
+    /// so more than 2,147,483 s (about 24.8 days) would overflow and make every connect fail at once.
+    /// </summary>
+    public static readonly TimeSpan MaxConnectTimeout = TimeSpan.FromSeconds(int.MaxValue / 1000);
+
+    private TimeSpan keepAlive = TimeSpan.FromSeconds(60);
+    private TimeSpan connectTimeout = TimeSpan.FromSeconds(30);
+    private int maxInflight = 10;
+    private string? userName;
+    private ReadOnlyMemory<byte>? password;
+
+    /// <summary>The longest silence before the client pings; the broker ends the connection after 1.5 times it. Zero turns keep-alive off. Whole seconds, at most 65,535.</summary>
+    public TimeSpan KeepAlive
+    {
+        get => keepAlive;
+        set
+        {
+            if (value < TimeSpan.Zero || value.TotalSeconds > ushort.MaxValue || value.Ticks % TimeSpan.TicksPerSecond != 0)
+                throw new ArgumentOutOfRangeException(nameof(value), value, "Keep-alive must be whole seconds between 0 and 65535.");
+            keepAlive = value;
+        }
+    }
+
+    /// <summary>Whether the broker discards any earlier session of this client id (MQTT 3: clean session; MQTT 5: clean start).</summary>
+    public bool CleanSession { get; set; } = true;
+
+    /// <summary>The will, or null for none.</summary>
+    public WillOptions? Will { get; set; }
+
+    /// <summary>The user name, or null: an MQTT string (at most 65,535 UTF-8 bytes, no U+0000).</summary>
+    public string? UserName
+    {
+        get => userName;
+        set
+        {
+            if (value is not null)
+                MqttText.CheckString(value, nameof(value));
+            userName = value;
+        }
+    }
+
+    /// <summary>
+    /// The password bytes (sent as binary, so any bytes are allowed, at most 65,535), or null for none.
+    /// A null <c>byte[]</c> assigned here means no password, not an empty one; assign an empty array
+    /// for an empty password. MQTT 3.1.1 forbids a password without a <see cref="UserName"/>
+    /// [MQTT-3.1.2-22]: <see cref="MqttClient.Connect"/> refuses that combination unless the client speaks MQTT 5.
+    /// </summary>
+    public ReadOnlyMemory<byte>? Password
+    {
+        get => password;
+        set
+        {
+            // A null byte[] converts to an empty ReadOnlyMemory that wraps no array: that was never a password.
+            if (value is { } memory && memory.Equals(default(ReadOnlyMemory<byte>)))
+                value = null;
+            if (value is { Length: > ushort.MaxValue } tooLong)
+                throw new ArgumentException($"An MQTT password may have at most {ushort.MaxValue} bytes; this one has {tooLong.Length}.", nameof(value));
+            password = value;
+        }
+    }
+
+    /// <summary>How long a connection attempt may take, rounded up to whole seconds for paho; at most <see cref="MaxConnectTimeout"/>.</summary>
+    public TimeSpan ConnectTimeout
+    {
+        get => connectTimeout;
+        set
+        {
+            if (value <= TimeSpan.Zero || value > MaxConnectTimeout)
+                throw new ArgumentOutOfRangeException(nameof(value), value, $"The connect timeout must be positive and at most {MaxConnectTimeout.TotalSeconds} s (paho counts it in milliseconds in a C int).");
+            connectTimeout = value;
+        }
+    }
+
+    /// <summary>TLS settings for <c>ssl://</c> server URIs, or null for paho's defaults.</summary>
+    public TlsOptions? Tls { get; set; }
+
+    /// <summary>The protocol version to connect with; it must match the client's for MQTT 5.</summary>
+    public MqttVersion MqttVersion { get; set; } = MqttVersion.Default;
+
+    /// <summary>Servers to try in order instead of the client's own URI; empty: the client's URI.</summary>
+    public IList<string> ServerUris { get; } = new List<string>();
+
+    /// <summary>The most QoS 1 and 2 messages in flight at once.</summary>
+    public int MaxInflight
+    {
+        get => maxInflight;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, ushort.MaxValue);
+            maxInflight = value;
+        }
+    }
+}

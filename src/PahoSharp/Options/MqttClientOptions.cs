@@ -1,0 +1,36 @@
+namespace PahoSharp;
+
+/// <summary>How a <see cref="MqttClient"/> is created: paho's <c>MQTTClient_create</c> arguments, and the client's receive buffer.</summary>
+public sealed class MqttClientOptions
+{
+    private int receiveBufferCapacity = 1000;
+
+    /// <summary>The broker, for instance <c>tcp://127.0.0.1:1883</c> (<c>tcp</c>, <c>mqtt</c>, <c>ssl</c>, <c>mqtts</c>, <c>ws</c>, <c>wss</c>).</summary>
+    public required string ServerUri { get; init; }
+
+    /// <summary>The client identifier the broker knows this client by.</summary>
+    public required string ClientId { get; init; }
+
+    /// <summary>Where in-flight messages are kept; <see cref="ClientPersistence.None"/> by default.</summary>
+    public ClientPersistence Persistence { get; init; } = ClientPersistence.None;
+
+    /// <summary>The MQTT version; <see cref="MqttVersion.V5"/> must be chosen here to connect with MQTT 5.</summary>
+    public MqttVersion Version { get; init; } = MqttVersion.Default;
+
+    /// <summary>
+    /// How many received messages may wait for the handlers of <see cref="MqttClient.MessageReceived"/>
+    /// and each reader of <see cref="MqttClient.ReadMessagesAsync"/>; 1,000 by default.
+    /// </summary>
+    public int ReceiveBufferCapacity
+    {
+        get => receiveBufferCapacity;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            receiveBufferCapacity = value;
+        }
+    }
+
+    /// <summary>What happens when a message arrives with the receive buffer full; <see cref="ReceiveBufferFullMode.Wait"/> by default.</summary>
+    public ReceiveBufferFullMode ReceiveBufferFullMode { get; init; } = ReceiveBufferFullMode.Wait;
+}
