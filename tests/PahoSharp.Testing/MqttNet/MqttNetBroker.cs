@@ -73,7 +73,10 @@ public sealed class MqttNetBroker : IAsyncDisposable
         }
     }
 
-    /// <summary>Every accepted connection, in order.</summary>
+    /// <summary>
+    /// Every accepted connection, in order. MQTTnet records a connection just after it sent the CONNACK,
+    /// so a client may be connected before its record exists: wait with <see cref="WaitForConnectionAsync"/>.
+    /// </summary>
     public IReadOnlyList<BrokerConnection> Connections => Snapshot(connections);
 
     /// <summary>The client ids of <see cref="Connections"/>, in order (a reconnecting client appears again).</summary>

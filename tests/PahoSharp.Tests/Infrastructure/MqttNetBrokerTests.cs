@@ -231,6 +231,8 @@ public sealed class MqttNetBrokerTests
         using IMqttClient v311 = await MqttNetClients.ConnectAsync(broker.Port, "three", MQTTnet.Formatter.MqttProtocolVersion.V311);
 
         IReadOnlyList<BrokerPublish> publishes = await broker.WaitForPublishesAsync(2, Timeout);
+        // MQTTnet sends CONNACK before it reports the connection: the client can be first.
+        await broker.WaitForConnectionAsync("three", Timeout);
         Assert.That(broker.ConnectedClientIds, Is.EqualTo(new[] { "five", "three" }));
         Assert.That(broker.Connections.Select(c => c.ProtocolVersion), Is.EqualTo(new[]
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
@@ -13,6 +14,10 @@ public sealed class ProcessResourcesTests
     [Test]
     public void SeesDescriptorsSocketsThreadsAndMemoryGrow()
     {
+        // Sockets that earlier tests left to the finalizer must not close during the measurement
+        // (the 64 MiB below may well start a collection).
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
         ProcessResources before = ProcessResources.Capture();
         string file = Path.GetTempFileName();
         using var stream = File.OpenRead(file);
@@ -56,21 +61,37 @@ public sealed class ProcessResourcesTests
     [Test]
     public async Task ReadsAnotherProcess()
     {
-        using var sleeper = ProcessRunner.Start("sleep", ["30"], out _, out _);
+        // A shell that says when it runs: read before that, a child can still be between fork and exec,
+        // holding copies of the test host's descriptors.
+        var info = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, UseShellExecute = false };
+        info.ArgumentList.Add("-c");
+        // Not the last command: the shell forks sleep rather than becoming it, so the process read stays the same.
+        info.ArgumentList.Add("echo ready; sleep 30; echo done");
+        using var shell = new Process { StartInfo = info };
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        shell.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data == "ready")
+                ready.TrySetResult();
+        };
+        shell.Start();
+        shell.BeginOutputReadLine();
         try
         {
-            ProcessResources other = ProcessResources.Of(sleeper.Id);
+            await ready.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
-            Assert.That((other.ProcessId, other.Sockets, other.Threads), Is.EqualTo((sleeper.Id, 0, 1)), other.ToString());
+            ProcessResources other = ProcessResources.Of(shell.Id);
+
+            Assert.That((other.ProcessId, other.Sockets, other.Threads), Is.EqualTo((shell.Id, 0, 1)), other.ToString());
             // Its standard streams, and whatever else the test host lets children inherit.
             Assert.That(other.OpenFileDescriptors, Is.GreaterThanOrEqualTo(3), other.ToString());
-            Assert.That(other.ResidentBytes, Is.GreaterThan(0));
+            Assert.That(other.ResidentBytes, Is.GreaterThan(0), other.ToString());
         }
         finally
         {
-            sleeper.Kill();
-            await sleeper.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            shell.Kill(entireProcessTree: true);
+            await shell.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
         }
-        Assert.That(() => ProcessResources.Of(sleeper.Id), Throws.InvalidOperationException);
+        Assert.That(() => ProcessResources.Of(shell.Id), Throws.InvalidOperationException);
     }
 }
