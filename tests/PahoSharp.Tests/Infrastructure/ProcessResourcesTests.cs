@@ -82,9 +82,11 @@ public sealed class ProcessResourcesTests
 
             ProcessResources other = ProcessResources.Of(shell.Id);
 
-            Assert.That((other.ProcessId, other.Sockets, other.Threads), Is.EqualTo((shell.Id, 0, 1)), other.ToString());
-            // Its standard streams, and whatever else the test host lets children inherit.
+            Assert.That((other.ProcessId, other.Threads), Is.EqualTo((shell.Id, 1)), other.ToString());
+            // Its standard streams, and whatever else the test host lets children inherit: after the
+            // client tests, dozens of sockets without FD_CLOEXEC (non-blocking ones, as paho's are).
             Assert.That(other.OpenFileDescriptors, Is.GreaterThanOrEqualTo(3), other.ToString());
+            Assert.That(other.Sockets, Is.LessThanOrEqualTo(other.OpenFileDescriptors - 3), other.ToString());
             Assert.That(other.ResidentBytes, Is.GreaterThan(0), other.ToString());
         }
         finally
