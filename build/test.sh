@@ -1,10 +1,41 @@
 #!/usr/bin/env bash
-# The README's test command: sets everything up (build/setup.sh), then runs every test against real
-# Mosquitto brokers that the tests start on free loopback ports.
+# The README's test command: sets everything up (build/setup.sh), then runs the tests against real
+# brokers that the tests start on free loopback ports.
+#   bash build/test.sh                  every test but [Category("Reliability")] (what CI runs)
+#   bash build/test.sh --reliability    every test, the reliability suite included
+# Other arguments go to dotnet test; a --filter is combined with the exclusion of the reliability
+# tests unless --reliability is given.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 configuration=${PAHOSHARP_CONFIGURATION:-Release}
+
+reliability=false
+filter=""
+passed=()
+while (($#)); do
+  case "$1" in
+    --reliability) reliability=true ;;
+    --filter)
+      (($# >= 2)) || { echo "test.sh: --filter needs an expression" >&2; exit 2; }
+      filter=$2
+      shift
+      ;;
+    *) passed+=("$1") ;;
+  esac
+  shift
+done
+if ! $reliability; then
+  # The reliability suite is long and kills brokers on purpose: only on request.
+  if [[ -n $filter ]]; then
+    filter="($filter)&TestCategory!=Reliability"
+  else
+    filter="TestCategory!=Reliability"
+  fi
+fi
+[[ -z $filter ]] || passed+=(--filter "$filter")
+set -- ${passed[@]+"${passed[@]}"}
+
 bash "$root/build/setup.sh"
 
 log=$(mktemp)

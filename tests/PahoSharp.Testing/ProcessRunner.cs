@@ -10,6 +10,16 @@ public sealed record ProcessResult(int ExitCode, string StandardOutput, string S
         $"exit status {ExitCode}\n--- stdout ---\n{StandardOutput}--- stderr ---\n{StandardError}";
 }
 
+/// <summary>
+/// What a program did within a hard bound on its run: its exit status, or <see cref="TimedOut"/> when it
+/// was killed at the bound (then <see cref="ExitCode"/> is null), its output either way, and how long it ran.
+/// </summary>
+public sealed record BoundedProcessResult(int? ExitCode, string StandardOutput, string StandardError, TimeSpan Elapsed, bool TimedOut)
+{
+    public override string ToString() =>
+        $"{(TimedOut ? "killed at the bound" : $"exit status {ExitCode}")} after {Elapsed.TotalSeconds:0.000} s\n--- stdout ---\n{StandardOutput}--- stderr ---\n{StandardError}";
+}
+
 /// <summary>Runs a program to its end with a bound on the wait, capturing both output streams.</summary>
 public static class ProcessRunner
 {
@@ -19,6 +29,34 @@ public static class ProcessRunner
     {
         using var process = Start(fileName, arguments, out var stdout, out var stderr, workingDirectory);
         return await WaitAsync(process, stdout, stderr, timeout ?? DefaultTimeout);
+    }
+
+    /// <summary>
+    /// Runs a program for at most <paramref name="bound"/>: a program still running then is killed
+    /// with everything it started, and the result says so instead of throwing. For tests in which not
+    /// finishing is the expected outcome.
+    /// </summary>
+    public static async Task<BoundedProcessResult> RunBoundedAsync(string fileName, IEnumerable<string> arguments, TimeSpan bound, string? workingDirectory = null)
+    {
+        var clock = Stopwatch.StartNew();
+        using var process = Start(fileName, arguments, out var stdout, out var stderr, workingDirectory);
+        using var cts = new CancellationTokenSource(bound);
+        bool timedOut = false;
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            timedOut = true;
+            process.Kill(entireProcessTree: true);
+        }
+        TimeSpan elapsed = clock.Elapsed;
+        // Bounded as well: after a kill, the output readers end with the process.
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        lock (stdout)
+        lock (stderr)
+            return new BoundedProcessResult(timedOut ? null : process.ExitCode, stdout.ToString(), stderr.ToString(), elapsed, timedOut);
     }
 
     /// <summary>Starts a program whose end the caller decides (see <see cref="WaitAsync"/>).</summary>

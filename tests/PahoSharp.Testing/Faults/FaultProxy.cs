@@ -30,6 +30,15 @@ public sealed record FaultProxyOptions
     /// side open after the client closed, so that a scenario decides how the broker side ends.
     /// </summary>
     public bool PropagateClientClose { get; init; } = true;
+
+    /// <summary>
+    /// What RabbitMQ 3.10 does: it answers a QoS 2 PUBLISH with PUBACK. Each QoS 2 PUBLISH of the client
+    /// is forwarded; the broker's PUBREC for it is not: the client gets a PUBACK (0x40 0x02 id) instead,
+    /// and the proxy completes the exchange with the broker on the client's behalf (it sends the broker
+    /// PUBREL and drops the broker's PUBCOMP), so the message is delivered once and the broker frees the
+    /// packet id. Meant for MQTT 3.1.1 clients (an MQTT 5 client gets the same 4-byte PUBACK, success).
+    /// </summary>
+    public bool AnswerQos2WithPuback { get; init; }
 }
 
 /// <summary>
@@ -53,6 +62,11 @@ public sealed class FaultProxy : IAsyncDisposable
     private readonly SemaphoreSlim clientWrite = new(1, 1);
     private readonly List<RecordedPacket> packets = [];
     private readonly List<Task> pumps = [];
+
+    // AnswerQos2WithPuback: QoS 2 packet ids whose PUBREC the proxy turns into a PUBACK, and those whose
+    // PUBCOMP it swallows (a count: the client may reuse an id before the broker's PUBCOMP came back).
+    private readonly HashSet<ushort> qos2AwaitingPubRec = [];
+    private readonly Dictionary<ushort, int> qos2AwaitingPubComp = [];
 
     private readonly TaskCompletionSource<DateTime> clientConnected = NewEvent();
     private readonly TaskCompletionSource<DateTime> publishForwarded = NewEvent();
@@ -131,7 +145,7 @@ public sealed class FaultProxy : IAsyncDisposable
 
     /// <summary>When the broker last received something from the client through the proxy.</summary>
     public DateTime? LastForwardedToBrokerUtc =>
-        Packets.LastOrDefault(p => p.Direction != ProxyDirection.BrokerToClient && p.Forwarded)?.ReceivedAtUtc;
+        Packets.LastOrDefault(p => p.Direction is ProxyDirection.ClientToBroker or ProxyDirection.InjectedTowardBroker && p.Forwarded)?.ReceivedAtUtc;
 
     /// <summary>Starts listening on a free loopback port; connections are forwarded to 127.0.0.1:<paramref name="brokerPort"/>.</summary>
     public static FaultProxy Start(int brokerPort, FaultProxyOptions? options = null)
@@ -401,6 +415,7 @@ public sealed class FaultProxy : IAsyncDisposable
         bool forward;
         bool acknowledgesPublish = false;
         bool firstPublish = false;
+        bool answerWithPubAck = false;
         Socket? target;
         lock (gate)
         {
@@ -412,17 +427,40 @@ public sealed class FaultProxy : IAsyncDisposable
                     firstPublish = true;
                     firstPublishId = packet.PacketId ?? 0;
                 }
+                if (forward && options.AnswerQos2WithPuback && packet is { Type: MqttPacketType.Publish, Qos: 2, PacketId: { } qos2Id })
+                    qos2AwaitingPubRec.Add(qos2Id);
                 target = broker;
             }
             else
             {
-                if (packet.Type == MqttPacketType.PubAck && firstPublishId is { } id && packet.PacketId == id && !publishAcknowledged.Task.IsCompleted)
+                bool acknowledgement = packet.Type == MqttPacketType.PubAck
+                    || (packet.Type == MqttPacketType.PubRec && options.AnswerQos2WithPuback && !silent && packet.PacketId is { } recId && qos2AwaitingPubRec.Contains(recId));
+                if (acknowledgement && firstPublishId is { } id && packet.PacketId == id && !publishAcknowledged.Task.IsCompleted)
                 {
                     acknowledgesPublish = true;
                     if (options.WithholdPublishAcknowledgement)
                         withholding = true;
                 }
                 forward = !silent && !withholding;
+                if (options.AnswerQos2WithPuback && packet.PacketId is { } ackId)
+                {
+                    if (packet.Type == MqttPacketType.PubRec && !silent && qos2AwaitingPubRec.Remove(ackId))
+                    {
+                        // The client gets a PUBACK instead; the broker gets its PUBREL from the proxy.
+                        answerWithPubAck = true;
+                        forward = false;
+                        qos2AwaitingPubComp[ackId] = qos2AwaitingPubComp.GetValueOrDefault(ackId) + 1;
+                    }
+                    else if (packet.Type == MqttPacketType.PubComp && qos2AwaitingPubComp.TryGetValue(ackId, out int pending))
+                    {
+                        // The end of an exchange the proxy completed itself: the client knows nothing of it.
+                        forward = false;
+                        if (pending == 1)
+                            qos2AwaitingPubComp.Remove(ackId);
+                        else
+                            qos2AwaitingPubComp[ackId] = pending - 1;
+                    }
+                }
                 target = client;
             }
             if (packets.Count < options.MaxRecordedPackets)
@@ -433,6 +471,8 @@ public sealed class FaultProxy : IAsyncDisposable
 
         if (forward && target is not null)
             await SendAsync(target, direction, packet.Raw);
+        if (answerWithPubAck)
+            await AnswerWithPubAckAsync(packet.PacketId!.Value);
 
         DateTime after = DateTime.UtcNow;
         if (firstPublish)
@@ -441,6 +481,35 @@ public sealed class FaultProxy : IAsyncDisposable
             publishAcknowledged.TrySetResult(after);
         if (forward && direction == ProxyDirection.ClientToBroker && packet.Type == MqttPacketType.Disconnect)
             disconnectForwarded.TrySetResult(after);
+    }
+
+    /// <summary>
+    /// <see cref="FaultProxyOptions.AnswerQos2WithPuback"/>: PUBREL to the broker first, then PUBACK to the
+    /// client, so that a PUBLISH reusing the packet id can only reach the broker after that PUBREL.
+    /// </summary>
+    private async Task AnswerWithPubAckAsync(ushort packetId)
+    {
+        Socket? brokerSide, clientSide;
+        bool toClient;
+        lock (gate)
+        {
+            brokerSide = brokerReset ? null : broker;
+            clientSide = client;
+            toClient = !withholding;
+        }
+        if (brokerSide is not null)
+        {
+            byte[] pubRel = MqttPacketWriter.Ack(MqttPacketType.PubRel, packetId);
+            Record(new RecordedPacket(ProxyDirection.InjectedTowardBroker, DateTime.UtcNow, MqttPacket.TryParse(pubRel, out _)!, Forwarded: true));
+            await SendAsync(brokerSide, ProxyDirection.ClientToBroker, pubRel);
+        }
+        if (clientSide is not null)
+        {
+            byte[] pubAck = MqttPacketWriter.Ack(MqttPacketType.PubAck, packetId);
+            Record(new RecordedPacket(ProxyDirection.InjectedTowardClient, DateTime.UtcNow, MqttPacket.TryParse(pubAck, out _)!, Forwarded: toClient));
+            if (toClient)
+                await SendAsync(clientSide, ProxyDirection.BrokerToClient, pubAck);
+        }
     }
 
     private async Task ForwardRawAsync(ProxyDirection direction, ReadOnlyMemory<byte> bytes)

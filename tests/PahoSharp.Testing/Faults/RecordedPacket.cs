@@ -11,8 +11,11 @@ public enum ProxyDirection
     /// <summary>From the broker toward the program under test.</summary>
     BrokerToClient,
 
-    /// <summary>Written by the proxy itself toward the broker (an injected fault).</summary>
+    /// <summary>Written by the proxy itself toward the broker (an injected fault, or its side of a rewritten exchange).</summary>
     InjectedTowardBroker,
+
+    /// <summary>Written by the proxy itself toward the program under test (a rewritten acknowledgement).</summary>
+    InjectedTowardClient,
 }
 
 /// <summary>
@@ -28,6 +31,7 @@ public sealed record RecordedPacket(ProxyDirection Direction, DateTime ReceivedA
     {
         ProxyDirection.ClientToBroker => "C->B",
         ProxyDirection.BrokerToClient => "B->C",
+        ProxyDirection.InjectedTowardClient => "P->C",
         _ => "P->B",
     };
 }

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace PahoSharp.Testing.Mqtt;
 
-/// <summary>Encodes the few MQTT 3.1.1 packets that the test-side client sends.</summary>
+/// <summary>Encodes the few MQTT 3.1.1 packets that the test-side clients send.</summary>
 public static class MqttPacketWriter
 {
     public static byte[] Connect(string clientId, ushort keepAliveSeconds = 0, bool cleanSession = true, string? userName = null, string? password = null)
@@ -21,6 +21,20 @@ public static class MqttPacketWriter
         if (password is not null)
             AddString(body, Encoding.UTF8.GetBytes(password));
         return Packet(0x10, body);
+    }
+
+    /// <summary>A PUBLISH; <paramref name="packetId"/> is written for QoS 1 and 2 only.</summary>
+    public static byte[] Publish(string topic, ReadOnlySpan<byte> payload, int qos, ushort packetId = 0, bool retain = false, bool duplicate = false)
+    {
+        var body = new List<byte>();
+        AddString(body, Encoding.UTF8.GetBytes(topic));
+        if (qos > 0)
+        {
+            body.Add((byte)(packetId >> 8));
+            body.Add((byte)packetId);
+        }
+        body.AddRange(payload);
+        return Packet((byte)(0x30 | (duplicate ? 0x08 : 0) | (qos << 1) | (retain ? 0x01 : 0)), body);
     }
 
     public static byte[] Subscribe(ushort packetId, string topicFilter, int qos)

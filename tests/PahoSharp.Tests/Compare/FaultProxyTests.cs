@@ -114,6 +114,68 @@ public sealed class FaultProxyTests : BrokerTest
         Assert.That(proxy.AbortReason, Does.Contain("64 bytes"));
     }
 
+    [Test]
+    public async Task AnswersQos2WithPubackWhenAsked()
+    {
+        await using var subscriber = await TestSubscriber.ConnectAsync(Broker.Port, "t");
+        await using var proxy = FaultProxy.Start(Broker.Port, new FaultProxyOptions { AnswerQos2WithPuback = true });
+        using var client = await ConnectAsync(proxy, "rabbit", keepAlive: 0);
+        using var cts = new CancellationTokenSource(Timeout);
+
+        await client.GetStream().WriteAsync(MqttPacketWriter.Publish("t", "one"u8, qos: 2, packetId: 9), cts.Token);
+        MqttPacket? first = await MqttPacket.ReadAsync(client.GetStream(), cts.Token);
+        // The client may reuse the id at once: the proxy has already completed the exchange with the broker.
+        await client.GetStream().WriteAsync(MqttPacketWriter.Publish("t", "two"u8, qos: 2, packetId: 9), cts.Token);
+        MqttPacket? second = await MqttPacket.ReadAsync(client.GetStream(), cts.Token);
+        await client.GetStream().WriteAsync(MqttPacketWriter.Disconnect(), cts.Token);
+        await Broker.WaitForLogAsync("Client rabbit disconnected.", Timeout);
+        // The broker closes after DISCONNECT and the proxy passes that on: nothing else reached the client.
+        MqttPacket? after = await MqttPacket.ReadAsync(client.GetStream(), cts.Token);
+
+        Assert.That(Convert.ToHexString(first!.Raw), Is.EqualTo("40020009"));
+        Assert.That(Convert.ToHexString(second!.Raw), Is.EqualTo("40020009"));
+        Assert.That(after, Is.Null);
+        List<ReceivedMessage> delivered = await subscriber.CollectAsync(2);
+        Assert.That(delivered.Select(m => (m.PayloadText, m.Qos)), Is.EqualTo(new[] { ("one", 2), ("two", 2) }));
+        Assert.That(await subscriber.DrainAsync(TimeSpan.FromMilliseconds(200)), Is.Empty, "each message once");
+        // Each side in its own order: the broker's PUBCOMP and the client's next PUBLISH cross the proxy independently.
+        string wire = string.Join('\n', proxy.Packets);
+        Assert.That(Seen(proxy, ProxyDirection.ClientToBroker, ProxyDirection.InjectedTowardBroker), Is.EqualTo(new[]
+        {
+            (MqttPacketType.Connect, true), (MqttPacketType.Publish, true), (MqttPacketType.PubRel, true),
+            (MqttPacketType.Publish, true), (MqttPacketType.PubRel, true), (MqttPacketType.Disconnect, true),
+        }), wire);
+        Assert.That(Seen(proxy, ProxyDirection.BrokerToClient, ProxyDirection.InjectedTowardClient), Is.EqualTo(new[]
+        {
+            (MqttPacketType.ConnAck, true), (MqttPacketType.PubRec, false), (MqttPacketType.PubAck, true), (MqttPacketType.PubComp, false),
+            (MqttPacketType.PubRec, false), (MqttPacketType.PubAck, true), (MqttPacketType.PubComp, false),
+        }), wire);
+        Assert.That(proxy.PublishAcknowledged.IsCompleted, "the first publish counts as acknowledged by the proxy's PUBACK");
+        // Mosquitto saw both exchanges end properly: no message is left half-received in the client's session.
+        Assert.That(Broker.Log.Split('\n').Count(l => l.Contains("Received PUBREL from rabbit", StringComparison.Ordinal)), Is.EqualTo(2), Broker.Log);
+        Assert.That(Broker.Log.Split('\n').Count(l => l.Contains("Sending PUBCOMP to rabbit", StringComparison.Ordinal)), Is.EqualTo(2), Broker.Log);
+    }
+
+    [Test]
+    public async Task PassesQos2ExchangesThroughByDefault()
+    {
+        await using var proxy = FaultProxy.Start(Broker.Port);
+        using var client = await ConnectAsync(proxy, "plain", keepAlive: 0);
+        using var cts = new CancellationTokenSource(Timeout);
+
+        await client.GetStream().WriteAsync(MqttPacketWriter.Publish("t", "x"u8, qos: 2, packetId: 5), cts.Token);
+        MqttPacket? pubRec = await MqttPacket.ReadAsync(client.GetStream(), cts.Token);
+        await client.GetStream().WriteAsync(MqttPacketWriter.Ack(MqttPacketType.PubRel, 5), cts.Token);
+        MqttPacket? pubComp = await MqttPacket.ReadAsync(client.GetStream(), cts.Token);
+
+        Assert.That(Convert.ToHexString(pubRec!.Raw), Is.EqualTo("50020005"));
+        Assert.That(Convert.ToHexString(pubComp!.Raw), Is.EqualTo("70020005"));
+        Assert.That(proxy.Packets.All(p => p.Forwarded && p.Direction is ProxyDirection.ClientToBroker or ProxyDirection.BrokerToClient));
+    }
+
+    private static IEnumerable<(MqttPacketType, bool)> Seen(FaultProxy proxy, params ProxyDirection[] directions) =>
+        proxy.Packets.Where(p => directions.Contains(p.Direction)).Select(p => (p.Packet.Type, p.Forwarded));
+
     private static async Task<TcpClient> ConnectAsync(FaultProxy proxy, string clientId, ushort keepAlive)
     {
         var client = new TcpClient { NoDelay = true };

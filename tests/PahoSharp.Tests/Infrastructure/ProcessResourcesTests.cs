@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+using NUnit.Framework;
+
+using PahoSharp.Testing;
+
+namespace PahoSharp.Tests.Infrastructure;
+
+/// <summary>The /proc snapshot sees descriptors, sockets, threads and memory come and go.</summary>
+public sealed class ProcessResourcesTests
+{
+    [Test]
+    public void SeesDescriptorsSocketsThreadsAndMemoryGrow()
+    {
+        // Sockets that earlier tests left to the finalizer must not close during the measurement
+        // (the 64 MiB below may well start a collection).
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        ProcessResources before = ProcessResources.Capture();
+        string file = Path.GetTempFileName();
+        using var stream = File.OpenRead(file);
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        using var client = new TcpClient();
+        client.Connect(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port);
+        using Socket accepted = listener.AcceptSocket();
+        using var release = new ManualResetEventSlim();
+        var thread = new Thread(() => release.Wait()) { IsBackground = true };
+        thread.Start();
+        // Touched pages count in RSS, reserved ones do not.
+        var memory = new byte[64 << 20];
+        Array.Fill(memory, (byte)1);
+
+        ProcessResourcesChange change = ProcessResources.Capture() - before;
+
+        release.Set();
+        thread.Join();
+        File.Delete(file);
+        Assert.That(change.OpenFileDescriptors, Is.GreaterThanOrEqualTo(4), change.ToString());
+        Assert.That(change.Sockets, Is.GreaterThanOrEqualTo(3), change.ToString());
+        Assert.That(change.Threads, Is.GreaterThanOrEqualTo(1), change.ToString());
+        Assert.That(change.ResidentBytes, Is.GreaterThanOrEqualTo(60L << 20), change.ToString());
+        GC.KeepAlive(memory);
+    }
+
+    [Test]
+    public void ReadingTheSnapshotLeavesNothingOpen()
+    {
+        ProcessResources first = ProcessResources.Capture();
+        ProcessResources second = ProcessResources.Capture();
+
+        Assert.That((second - first).OpenFileDescriptors, Is.Zero);
+        Assert.That(first.OpenFileDescriptors, Is.GreaterThanOrEqualTo(3), "at least stdin, stdout and stderr");
+        Assert.That(first.ToString(), Does.Match(@"^pid \d+: \d+ file descriptors \(\d+ sockets\), \d+ threads, RSS \d+\.\d MiB$"));
+        Assert.That(new ProcessResourcesChange(-2, 0, 1, 3 << 20, TimeSpan.FromSeconds(2)).ToString(),
+            Is.EqualTo("-2 file descriptors (+0 sockets), +1 threads, RSS +3.0 MiB, over 2.0 s"));
+    }
+
+    [Test]
+    public async Task ReadsAnotherProcess()
+    {
+        // A shell that says when it runs: read before that, a child can still be between fork and exec,
+        // holding copies of the test host's descriptors.
+        var info = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, UseShellExecute = false };
+        info.ArgumentList.Add("-c");
+        // Not the last command: the shell forks sleep rather than becoming it, so the process read stays the same.
+        info.ArgumentList.Add("echo ready; sleep 30; echo done");
+        using var shell = new Process { StartInfo = info };
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        shell.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data == "ready")
+                ready.TrySetResult();
+        };
+        shell.Start();
+        shell.BeginOutputReadLine();
+        try
+        {
+            await ready.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+            ProcessResources other = ProcessResources.Of(shell.Id);
+
+            Assert.That((other.ProcessId, other.Threads), Is.EqualTo((shell.Id, 1)), other.ToString());
+            // Its standard streams, and whatever else the test host lets children inherit: after the
+            // client tests, dozens of sockets without FD_CLOEXEC (non-blocking ones, as paho's are).
+            Assert.That(other.OpenFileDescriptors, Is.GreaterThanOrEqualTo(3), other.ToString());
+            Assert.That(other.Sockets, Is.LessThanOrEqualTo(other.OpenFileDescriptors - 3), other.ToString());
+            Assert.That(other.ResidentBytes, Is.GreaterThan(0), other.ToString());
+        }
+        finally
+        {
+            shell.Kill(entireProcessTree: true);
+            await shell.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        Assert.That(() => ProcessResources.Of(shell.Id), Throws.InvalidOperationException);
+    }
+}
