@@ -81,8 +81,8 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
         receiveBufferFullMode = options.ReceiveBufferFullMode;
 
         handle.Initialize(Create(options, uriName, idName, persistenceName));
-        dispatcher = new EventDispatcher(receiveBufferCapacity, receiveBufferFullMode, DispatchAsync);
-        deliveries = new DeliveryTracker(ReadPahoPending, dispatcher);
+        dispatcher = new EventDispatcher(receiveBufferCapacity, receiveBufferFullMode, DispatchAsync, PahoThread.Client);
+        deliveries = new DeliveryTracker(ReadPahoPending, PahoThread.Client);
         callbackId = CallbackRegistry<IClientCallbacks>.Register(this);
         int rc = ClientCallbacks.Set(handle.DangerousGetHandle(), callbackId, Version == MqttVersion.V5);
         if (rc != MQTTClientConstants.MQTTCLIENT_SUCCESS)
@@ -168,7 +168,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
             MqttException? failure;
             try
             {
-                dispatcher.Enter();
+                PahoThread.Client.EnterWait();
                 if (mqtt5)
                 {
                     MQTTResponse response = MQTTClientApi.MQTTClient_connect5(use.Client, writer.Options, null, null);
@@ -186,7 +186,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
             }
             finally
             {
-                dispatcher.Exit();
+                PahoThread.Client.ExitWait();
                 ClientTrace.EndCapture();
             }
             if (failure is not null)
@@ -304,7 +304,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
         Check.Qos(qos, nameof(qos));
         using var filter = Utf8z.TopicFilter(topicFilter, stackalloc byte[Utf8z.StackBytes], nameof(topicFilter));
         using var use = Use();
-        dispatcher.Enter();
+        PahoThread.Client.EnterWait();
         try
         {
             fixed (byte* filterPtr = filter)
@@ -329,7 +329,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
         }
         finally
         {
-            dispatcher.Exit();
+            PahoThread.Client.ExitWait();
         }
     }
 
@@ -344,7 +344,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     {
         using var filter = Utf8z.TopicFilter(topicFilter, stackalloc byte[Utf8z.StackBytes], nameof(topicFilter));
         using var use = Use();
-        dispatcher.Enter();
+        PahoThread.Client.EnterWait();
         try
         {
             fixed (byte* filterPtr = filter)
@@ -367,7 +367,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
         }
         finally
         {
-            dispatcher.Exit();
+            PahoThread.Client.ExitWait();
         }
     }
 
@@ -612,6 +612,8 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
         DeliveryLedger reserved = deliveries.EnterPublish(takesPlace);
         int token = 0;
         int rc = MQTTClientConstants.MQTTCLIENT_FAILURE;
+        // paho may need its thread to finish writing this packet: a full receive buffer must not hold it meanwhile.
+        PahoThread.Client.EnterWait();
         try
         {
             using var use = Use();
@@ -635,6 +637,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
         }
         finally
         {
+            PahoThread.Client.ExitWait();
             if (rc != MQTTClientConstants.MQTTCLIENT_SUCCESS)
                 deliveries.Cancel(reserved, takesPlace);
         }
@@ -649,7 +652,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
         {
             using var use = Use();
             int rc;
-            dispatcher.Enter();
+            PahoThread.Client.EnterWait();
             try
             {
                 rc = Version == MqttVersion.V5
@@ -658,7 +661,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
             }
             finally
             {
-                dispatcher.Exit();
+                PahoThread.Client.ExitWait();
             }
             // paho has closed its descriptor: ours must go too, or the connection would linger.
             lock (socketGate)

@@ -4,10 +4,10 @@ namespace PahoSharp.Interop;
 /// Takes events from paho's threads and runs the client's handlers on a loop of its own, in order, so
 /// that handlers may block or call the client. Received messages go through a bounded buffer with a
 /// policy (<see cref="ReceiveBufferFullMode"/>); other events (a lost connection) are never held back,
-/// as paho waits for its callback to return. It counts the calls that wait for paho's thread
-/// (<see cref="IPahoWaits"/>): while there are any, a full buffer lets paho's thread through.
+/// as paho waits for its callback to return. A full buffer holds paho's thread only while no call
+/// waits for that thread (<see cref="PahoThread"/>).
 /// </summary>
-internal sealed class EventDispatcher : IPahoWaits
+internal sealed class EventDispatcher : PahoThread.IHolder
 {
     private readonly object gate = new();
     private readonly Queue<object> queue = new();
@@ -17,8 +17,8 @@ internal sealed class EventDispatcher : IPahoWaits
     private readonly Func<object, CancellationToken, ValueTask> handle;
     private readonly CancellationTokenSource stopping = new();
     private readonly Task loop;
+    private readonly PahoThread pahoThread;
     private int messages;
-    private int pahoWaits;
     private bool closed;
     private long dropped;
 
@@ -28,9 +28,11 @@ internal sealed class EventDispatcher : IPahoWaits
     /// <param name="capacity">How many received messages may wait for the handlers.</param>
     /// <param name="fullMode">What happens to a message that finds the buffer full.</param>
     /// <param name="handle">Runs the handlers of one event; what it throws is reported and the loop goes on; its token fires on <see cref="Close"/>.</param>
-    public EventDispatcher(int capacity, ReceiveBufferFullMode fullMode, Func<object, CancellationToken, ValueTask> handle)
+    /// <param name="pahoThread">The paho thread that posts the messages.</param>
+    public EventDispatcher(int capacity, ReceiveBufferFullMode fullMode, Func<object, CancellationToken, ValueTask> handle, PahoThread pahoThread)
     {
         this.capacity = capacity;
+        this.pahoThread = pahoThread;
         this.fullMode = fullMode;
         this.handle = handle;
         loop = Task.Run(RunAsync);
@@ -45,25 +47,32 @@ internal sealed class EventDispatcher : IPahoWaits
     /// <summary>Whether the calling thread is running this dispatcher's handlers.</summary>
     public bool IsHandlerThread => running == this;
 
-    /// <summary>Queues a received message (on paho's thread): waits or drops when the buffer is full.</summary>
+    /// <inheritdoc/>
+    public bool IsFull
+    {
+        get
+        {
+            lock (gate)
+                return !closed && messages >= capacity;
+        }
+    }
+
+    /// <summary>Queues a received message (on paho's thread): holds paho's thread, or drops, while the buffer is full.</summary>
     /// <returns>False if it was dropped (full, or closed).</returns>
     public bool PostMessage(object message)
     {
+        if (fullMode == ReceiveBufferFullMode.Wait)
+            pahoThread.HoldWhileFull(this);
         lock (gate)
         {
-            while (!closed && messages >= capacity)
-            {
-                if (fullMode == ReceiveBufferFullMode.DropNewest)
-                {
-                    Interlocked.Increment(ref dropped);
-                    return false;
-                }
-                if (pahoWaits > 0)
-                    break;
-                Monitor.Wait(gate);
-            }
             if (closed)
                 return false;
+            if (fullMode == ReceiveBufferFullMode.DropNewest && messages >= capacity)
+            {
+                Interlocked.Increment(ref dropped);
+                return false;
+            }
+            // Past the bound only while some call waits for paho's thread.
             messages++;
             queue.Enqueue(message);
         }
@@ -83,23 +92,6 @@ internal sealed class EventDispatcher : IPahoWaits
         available.Release();
     }
 
-    /// <inheritdoc/>
-    public void Enter()
-    {
-        lock (gate)
-        {
-            if (pahoWaits++ == 0)
-                Monitor.PulseAll(gate);
-        }
-    }
-
-    /// <inheritdoc/>
-    public void Exit()
-    {
-        lock (gate)
-            pahoWaits--;
-    }
-
     /// <summary>
     /// Stops: queued events are dropped, paho's thread is released, and, unless called from a handler,
     /// returns only once no handler runs any more.
@@ -113,9 +105,9 @@ internal sealed class EventDispatcher : IPahoWaits
                 closed = true;
                 queue.Clear();
                 messages = 0;
-                Monitor.PulseAll(gate);
             }
         }
+        pahoThread.RoomMade();
         available.Release();
         stopping.Cancel();
         if (!IsHandlerThread)
@@ -128,6 +120,7 @@ internal sealed class EventDispatcher : IPahoWaits
         {
             await available.WaitAsync().ConfigureAwait(false);
             object item;
+            bool madeRoom = false;
             lock (gate)
             {
                 if (closed)
@@ -135,11 +128,11 @@ internal sealed class EventDispatcher : IPahoWaits
                 if (!queue.TryDequeue(out item!))
                     continue;
                 if (item is MqttMessage)
-                {
-                    messages--;
-                    Monitor.PulseAll(gate);
-                }
+                    madeRoom = --messages == capacity - 1;
             }
+            // Outside the gate: PahoThread reads IsFull under its own lock, which comes first.
+            if (madeRoom)
+                pahoThread.RoomMade();
             running = this;
             try
             {

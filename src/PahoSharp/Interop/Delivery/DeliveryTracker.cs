@@ -18,7 +18,7 @@ internal sealed class DeliveryTracker : IThreadPoolWorkItem
 
     private readonly object gate = new();
     private readonly Func<HashSet<int>?> readPahoPending;
-    private readonly IPahoWaits pahoWaits;
+    private readonly PahoThread pahoThread;
     private readonly List<Waiter> waiters = [];
     private readonly Dictionary<(DeliveryLedger Ledger, int Id, uint Generation), TaskCompletionSource<MqttPublishResult>> awaiters = [];
     private readonly Dictionary<int, Acknowledgement> earlyAcks = [];
@@ -33,11 +33,11 @@ internal sealed class DeliveryTracker : IThreadPoolWorkItem
     private static Waiter? threadWaiter;
 
     /// <param name="readPahoPending">paho's pending delivery tokens (<c>MQTTClient_getPendingDeliveryTokens</c>); called off paho's thread; null once paho cannot say.</param>
-    /// <param name="pahoWaits">Told while callers wait for paho's thread.</param>
-    public DeliveryTracker(Func<HashSet<int>?> readPahoPending, IPahoWaits pahoWaits)
+    /// <param name="pahoThread">Told while callers wait for paho's thread.</param>
+    public DeliveryTracker(Func<HashSet<int>?> readPahoPending, PahoThread pahoThread)
     {
         this.readPahoPending = readPahoPending;
-        this.pahoWaits = pahoWaits;
+        this.pahoThread = pahoThread;
         ledger = new DeliveryLedger(this, mqtt5: false, ended: true);
     }
 
@@ -242,7 +242,7 @@ internal sealed class DeliveryTracker : IThreadPoolWorkItem
                 waiters.Add(waiter);
             }
             long remaining = deadline - Environment.TickCount64;
-            pahoWaits.Enter();
+            pahoThread.EnterWait();
             try
             {
                 if (remaining > 0)
@@ -250,7 +250,7 @@ internal sealed class DeliveryTracker : IThreadPoolWorkItem
             }
             finally
             {
-                pahoWaits.Exit();
+                pahoThread.ExitWait();
                 lock (gate)
                     waiters.Remove(waiter);
             }
@@ -286,7 +286,7 @@ internal sealed class DeliveryTracker : IThreadPoolWorkItem
                 // Continuations must never run on paho's callback thread.
                 awaiter = new TaskCompletionSource<MqttPublishResult>(TaskCreationOptions.RunContinuationsAsynchronously);
                 awaiters[key] = awaiter;
-                pahoWaits.Enter();
+                pahoThread.EnterWait();
             }
             return awaiter.Task;
         }
@@ -383,13 +383,13 @@ internal sealed class DeliveryTracker : IThreadPoolWorkItem
     private void CompleteAwaiter(TaskCompletionSource<MqttPublishResult> awaiter, MqttPublishResult result)
     {
         if (awaiter.TrySetResult(result))
-            pahoWaits.Exit();
+            pahoThread.ExitWait();
     }
 
     private void FailAwaiter(TaskCompletionSource<MqttPublishResult> awaiter, Exception error)
     {
         if (awaiter.TrySetException(error))
-            pahoWaits.Exit();
+            pahoThread.ExitWait();
     }
 
     private DeliveryOutcome OutcomeOf(DeliveryToken token) =>
@@ -400,14 +400,14 @@ internal sealed class DeliveryTracker : IThreadPoolWorkItem
     private void WaitForWindow()
     {
         windowWaiters++;
-        pahoWaits.Enter();
+        pahoThread.EnterWait();
         try
         {
             Monitor.Wait(gate);
         }
         finally
         {
-            pahoWaits.Exit();
+            pahoThread.ExitWait();
             windowWaiters--;
         }
     }
