@@ -1,5 +1,7 @@
+using MQTTnet.Protocol;
 using NUnit.Framework;
 using PahoSharp.Testing;
+using PahoSharp.Testing.MqttNet;
 using PahoSharp.Testing.Faults;
 using PahoSharp.Testing.Mqtt;
 using PahoSharp.Tests.Client;
@@ -104,5 +106,58 @@ public sealed class DeliveryTokenTests : ClientTest
 
         MqttException? error = await Assert.ThrowsAsync<MqttException>(() => pending.WaitAsync(DeliveryTimeout));
         Assert.That(error!.ReturnCode, Is.EqualTo(MqttReturnCode.Disconnected));
+    }
+
+    [Test]
+    public async Task ABrokerThatAnswersQosTwoWithPubackNeverBlocksPublishing()
+    {
+        // RabbitMQ 3.10 answers QoS 2 with PUBACK; paho then keeps each message in flight for good.
+        const int Window = 3;
+        await using var proxy = FaultProxy.Start(Broker.Port, new FaultProxyOptions { AnswerQos2WithPuback = true });
+        using var client = new MqttClient(proxy.Address, "qos2-puback");
+        client.Connect(new ConnectOptions { MaxInflight = Window });
+
+        var publishing = Task.Run(() =>
+        {
+            for (int i = 0; i < Window; i++)
+            {
+                DeliveryToken token = client.Publish("tokens/qos2", $"{i}", MqttQos.ExactlyOnce);
+                var error = Assert.Throws<MqttException>(() => client.WaitForCompletion(token, DeliveryTimeout));
+                Assert.That(error!.Message, Does.Contain("PUBACK"), "the token says what the broker did");
+            }
+            return Assert.Throws<MqttException>(() => client.Publish("tokens/qos0", "after", MqttQos.AtMostOnce));
+        });
+
+        MqttException? full = await publishing.WaitAsync(DeliveryTimeout);
+        Assert.That(full!.ReturnCode, Is.EqualTo(MqttReturnCode.MaxMessagesInflight), "refused at once: paho would block every publication until the connection ends");
+        Assert.That(client.IsConnected, Is.True);
+
+        // paho waits for its in-flight messages up to the timeout: the stuck ones never finish.
+        client.Disconnect(TimeSpan.FromSeconds(1));
+        client.Connect(new ConnectOptions { ServerUris = { Broker.Address } });
+        Assert.That(client.WaitForCompletion(client.Publish("tokens/qos1", "again", MqttQos.AtLeastOnce), DeliveryTimeout), Is.True, "a new connection has a free window");
+    }
+
+    [Test]
+    public async Task AServerDisconnectEndsTheConnectionWithItsReasonAndFailsWhatWasPending()
+    {
+        await using var broker = await MqttNetBroker.StartAsync();
+        broker.AnswerPublishes("held/#", MqttPubAckReasonCode.Success);
+        using var client = new MqttClient(broker.Address, "server-disconnected", ClientPersistence.None, MqttVersion.V5);
+        var lost = new TaskCompletionSource<ConnectionLostEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.ConnectionLost += (_, e) => lost.TrySetResult(e);
+        client.Connect(new ConnectOptions { MqttVersion = MqttVersion.V5 });
+        await broker.WaitForConnectionAsync("server-disconnected", DeliveryTimeout);
+        int sockets = OpenDescriptors.Sockets();
+
+        await broker.DisconnectClientAsync("server-disconnected", MqttDisconnectReasonCode.AdministrativeAction, "maintenance");
+
+        ConnectionLostEventArgs args = await lost.Task.WaitAsync(DeliveryTimeout);
+        Assert.That(args.ReasonCode, Is.EqualTo(MqttReasonCode.AdministrativeAction));
+        Assert.That(args.ReasonString, Is.EqualTo("maintenance"));
+        Assert.That(client.IsConnected, Is.False);
+        Assert.That(OpenDescriptors.Sockets(), Is.LessThan(sockets), "the connection's socket is closed, PahoSharp's duplicate included");
+        client.Connect(new ConnectOptions { MqttVersion = MqttVersion.V5 });
+        Assert.That(client.IsConnected, Is.True, "the client connects again");
     }
 }

@@ -1,5 +1,7 @@
+using MQTTnet.Protocol;
 using NUnit.Framework;
 using PahoSharp.Testing;
+using PahoSharp.Testing.MqttNet;
 using PahoSharp.Tests.Client;
 
 namespace PahoSharp.Tests.Reliability;
@@ -10,6 +12,54 @@ namespace PahoSharp.Tests.Reliability;
 /// </summary>
 public sealed class ReasonCodeTests : ClientTest
 {
+    [TestCase(MqttSubscribeReasonCode.NotAuthorized, MqttReasonCode.NotAuthorized, "Not authorized")]
+    [TestCase(MqttSubscribeReasonCode.UnspecifiedError, MqttReasonCode.UnspecifiedError, "Unspecified error")]
+    [TestCase(MqttSubscribeReasonCode.QuotaExceeded, MqttReasonCode.QuotaExceeded, "Quota exceeded")]
+    public async Task AnMqtt5SubscriptionRefusalCarriesItsReasonCodeAndName(MqttSubscribeReasonCode answer, MqttReasonCode expected, string name)
+    {
+        await using var broker = await MqttNetBroker.StartAsync();
+        broker.AnswerSubscriptions("denied/x", answer);
+        using var client = new MqttClient(broker.Address, "refused-subscribe", ClientPersistence.None, MqttVersion.V5);
+        client.Connect(new ConnectOptions { MqttVersion = MqttVersion.V5 });
+
+        var error = Assert.Throws<MqttException>(() => client.Subscribe("denied/x", MqttQos.AtLeastOnce));
+
+        Assert.That(error!.ReasonCode, Is.EqualTo(expected));
+        Assert.That(error.ReturnCode, Is.EqualTo(MqttReturnCode.Failure), "not a paho code: 0x80 is not paho's BadSubscribe here");
+        Assert.That(error.ConnectReturnCode, Is.Null);
+        Assert.That(error.Message, Does.Contain(name).And.Contain($"0x{(int)expected:X2}").And.Not.Contain("Unknown"));
+        Assert.That(client.Subscribe("allowed/x", MqttQos.AtLeastOnce).GrantedQos, Is.EqualTo(MqttQos.AtLeastOnce), "the client goes on");
+    }
+
+    [Test]
+    public async Task AnMqtt311SubscriptionRefusalIsPahosBadSubscribe()
+    {
+        await using var broker = await MqttNetBroker.StartAsync();
+        broker.AnswerSubscriptions("denied/x", MqttSubscribeReasonCode.NotAuthorized);
+        using var client = new MqttClient(broker.Address, "refused-subscribe-311");
+        client.Connect(new ConnectOptions());
+
+        var error = Assert.Throws<MqttException>(() => client.Subscribe("denied/x", MqttQos.AtLeastOnce));
+
+        Assert.That(error!.ReturnCode, Is.EqualTo(MqttReturnCode.BadSubscribe));
+        Assert.That(error.ReasonCode, Is.Null, "MQTT 3.1.1 has no reason codes");
+        Assert.That(client.Subscribe("allowed/x").GrantedQos, Is.EqualTo(MqttQos.AtMostOnce), "the client goes on");
+    }
+
+    [Test]
+    public async Task AnMqtt5UnsubscriptionRefusalCarriesItsReasonCode()
+    {
+        await using var broker = await MqttNetBroker.StartAsync();
+        broker.AnswerUnsubscriptions("kept/x", MqttUnsubscribeReasonCode.NotAuthorized);
+        using var client = new MqttClient(broker.Address, "refused-unsubscribe", ClientPersistence.None, MqttVersion.V5);
+        client.Connect(new ConnectOptions { MqttVersion = MqttVersion.V5 });
+        client.Subscribe("kept/x");
+
+        var error = Assert.Throws<MqttException>(() => client.Unsubscribe("kept/x"));
+
+        Assert.That(error!.ReasonCode, Is.EqualTo(MqttReasonCode.NotAuthorized));
+    }
+
     [Test]
     public void UnsubscribingAFilterThatHadNoSubscriptionIsASuccessWithItsReasonCode()
     {
