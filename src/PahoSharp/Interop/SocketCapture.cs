@@ -7,7 +7,8 @@ namespace PahoSharp.Interop;
 /// <c>Socket_new</c> logs "New socket N for ADDRESS, port PORT" on the connecting thread right after
 /// <c>socket()</c>, before anything else can have closed N. Each is duplicated at that moment
 /// (<see cref="ConnectionSocket"/>); when paho tries again (another URI, MQTT 3.1 after 3.1.1), the
-/// newer socket replaces the older, which paho has closed.
+/// newer socket replaces the older, which paho has closed. paho's own descriptor is marked
+/// close-on-exec at the same moment.
 /// </summary>
 internal sealed class SocketCapture : IDisposable
 {
@@ -27,6 +28,7 @@ internal sealed class SocketCapture : IDisposable
             digits++;
         if (digits == 0 || !int.TryParse(rest[..digits], out int descriptor))
             return;
+        ConnectionSocket.KeepFromChildProcesses(descriptor);
         latest?.Dispose();
         latest = ConnectionSocket.Duplicate(descriptor);
     }

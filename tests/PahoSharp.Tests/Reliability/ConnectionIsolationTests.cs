@@ -1,4 +1,5 @@
 using NUnit.Framework;
+using PahoSharp.Testing;
 using PahoSharp.Testing.Mqtt;
 using PahoSharp.Tests.Client;
 
@@ -42,11 +43,11 @@ public sealed class ConnectionIsolationTests : ClientTest
     public void ConnectingAConnectedClientIsRefusedWithoutOpeningASocket()
     {
         MqttClient client = Connected();
-        int sockets = OpenDescriptors.Sockets();
+        int sockets = ProcessResources.Capture().Sockets;
 
         Assert.That(() => client.Connect(new ConnectOptions()), Throws.InvalidOperationException);
 
-        Assert.That(OpenDescriptors.Sockets(), Is.EqualTo(sockets), "no second socket was opened");
+        Assert.That(ProcessResources.Capture().Sockets, Is.EqualTo(sockets), "no second socket was opened");
         Assert.That(client.IsConnected, Is.True, "the first connection is untouched");
         client.Disconnect(TimeSpan.FromSeconds(5));
         Assert.That(() => client.Connect(new ConnectOptions()), Throws.Nothing, "after Disconnect, Connect works again");

@@ -148,7 +148,7 @@ public sealed class DeliveryTokenTests : ClientTest
         client.ConnectionLost += (_, e) => lost.TrySetResult(e);
         client.Connect(new ConnectOptions { MqttVersion = MqttVersion.V5 });
         await broker.WaitForConnectionAsync("server-disconnected", DeliveryTimeout);
-        int sockets = OpenDescriptors.Sockets();
+        int sockets = ProcessResources.Capture().Sockets;
 
         await broker.DisconnectClientAsync("server-disconnected", MqttDisconnectReasonCode.AdministrativeAction, "maintenance");
 
@@ -156,7 +156,7 @@ public sealed class DeliveryTokenTests : ClientTest
         Assert.That(args.ReasonCode, Is.EqualTo(MqttReasonCode.AdministrativeAction));
         Assert.That(args.ReasonString, Is.EqualTo("maintenance"));
         Assert.That(client.IsConnected, Is.False);
-        Assert.That(OpenDescriptors.Sockets(), Is.LessThan(sockets), "the connection's socket is closed, PahoSharp's duplicate included");
+        Assert.That(ProcessResources.Capture().Sockets, Is.LessThan(sockets), "the connection's socket is closed, PahoSharp's duplicate included");
         client.Connect(new ConnectOptions { MqttVersion = MqttVersion.V5 });
         Assert.That(client.IsConnected, Is.True, "the client connects again");
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NUnit.Framework;
+using PahoSharp.Testing;
 using PahoSharp.Tests.Client;
 
 namespace PahoSharp.Tests.Reliability;
@@ -19,7 +20,7 @@ public sealed class DescriptorTests : ClientTest
         // Another client keeps paho's thread alive throughout, as in a service.
         MqttClient keeper = Connected();
         WarmUp();
-        int before = OpenDescriptors.Count();
+        int before = ProcessResources.Capture().OpenFileDescriptors;
 
         for (int i = 0; i < Cycles; i++)
         {
@@ -28,7 +29,7 @@ public sealed class DescriptorTests : ClientTest
             client.Publish("cycle", "x", MqttQos.AtLeastOnce);
         }
 
-        int after = OpenDescriptors.Count();
+        int after = ProcessResources.Capture().OpenFileDescriptors;
         Assert.That(after - before, Is.LessThanOrEqualTo(2), $"descriptors before {before}, after {Cycles} cycles {after}");
 
         // paho's thread polls its sockets: a leaked one that is readable makes it spin.
@@ -50,5 +51,24 @@ public sealed class DescriptorTests : ClientTest
         Thread.Sleep(window);
         process.Refresh();
         return process.TotalProcessorTime - start;
+    }
+
+    [Test]
+    public void AProcessStartedWhileConnectedInheritsNoBrokerConnection()
+    {
+        MqttClient client = Connected();
+        using var child = Process.Start(new ProcessStartInfo("sleep", "10") { UseShellExecute = false })!;
+        try
+        {
+            ProcessResources inherited = ProcessResources.Of(child.Id);
+
+            Assert.That(inherited.Sockets, Is.Zero, $"the child holds no socket of the parent's (paho opens them without close-on-exec): {inherited}");
+        }
+        finally
+        {
+            child.Kill();
+            child.WaitForExit(10_000);
+        }
+        Assert.That(client.IsConnected, Is.True);
     }
 }
