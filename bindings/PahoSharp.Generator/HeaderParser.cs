@@ -26,20 +26,20 @@ internal sealed partial class HeaderParser : IDisposable
         ["string.h"] = "#pragma once\n#include <stddef.h>\n",
     };
 
-    private readonly string _includeDir;
-    private readonly nint _index;
-    private readonly Dictionary<string, string> _tagNames = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, RecordModel> _recordsByUsr = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string?> _typedefDocs = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, byte[]> _fileCache = new(StringComparer.Ordinal);
+    private readonly string includeDirectory;
+    private readonly nint index;
+    private readonly Dictionary<string, string> tagNames = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RecordModel> recordsByUsr = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> typedefDocs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, byte[]> fileCache = new(StringComparer.Ordinal);
 
     public HeaderParser(string includeDir)
     {
-        _includeDir = Path.GetFullPath(includeDir).TrimEnd('/');
-        _index = Clang.clang_createIndex(0, 0);
+        includeDirectory = Path.GetFullPath(includeDir).TrimEnd('/');
+        index = Clang.clang_createIndex(0, 0);
     }
 
-    public void Dispose() => Clang.clang_disposeIndex(_index);
+    public void Dispose() => Clang.clang_disposeIndex(index);
 
     private string Prelude => string.Concat(RootHeaders.Select(h => $"#include \"{h}\"\n"));
 
@@ -52,14 +52,14 @@ internal sealed partial class HeaderParser : IDisposable
         }
         string[] args =
         [
-            "-x", "c", "-std=c23", "-nostdinc", "-isystem", StubDir, "-iquote", _includeDir,
+            "-x", "c", "-std=c23", "-nostdinc", "-isystem", StubDir, "-iquote", includeDirectory,
             "-target", "x86_64-pc-linux-gnu", "-Wno-everything",
         ];
         uint options = Clang.TranslationUnit_SkipFunctionBodies | (preprocessingRecord ? Clang.TranslationUnit_DetailedPreprocessingRecord : 0);
-        return Clang.Parse(_index, MainFile, unsaved, args, options, tolerateErrors);
+        return Clang.Parse(index, MainFile, unsaved, args, options, tolerateErrors);
     }
 
-    private bool IsPahoFile(string file) => file.StartsWith(_includeDir + "/", StringComparison.Ordinal);
+    private bool IsPahoFile(string file) => file.StartsWith(includeDirectory + "/", StringComparison.Ordinal);
 
     private string HeaderOf(CXCursor c)
     {
@@ -71,9 +71,9 @@ internal sealed partial class HeaderParser : IDisposable
     {
         foreach (string h in RootHeaders)
         {
-            if (!File.Exists(Path.Combine(_includeDir, h)))
+            if (!File.Exists(Path.Combine(includeDirectory, h)))
             {
-                throw new FileNotFoundException($"{h} not found in include dir {_includeDir} (install libpaho-mqtt-dev or configure CMake)");
+                throw new FileNotFoundException($"{h} not found in include dir {includeDirectory} (install libpaho-mqtt-dev or configure CMake)");
             }
         }
         var model = new HeaderModel();
@@ -92,8 +92,8 @@ internal sealed partial class HeaderParser : IDisposable
                     {
                         string usr = Clang.Usr(Clang.clang_getTypeDeclaration(under));
                         string name = Clang.Spelling(c);
-                        _tagNames.TryAdd(usr, name);
-                        _typedefDocs.TryAdd(usr, Brief(c));
+                        tagNames.TryAdd(usr, name);
+                        typedefDocs.TryAdd(usr, Brief(c));
                     }
                 }
             }
@@ -141,7 +141,7 @@ internal sealed partial class HeaderParser : IDisposable
 
     private string TagName(CXCursor decl)
     {
-        if (_tagNames.TryGetValue(Clang.Usr(decl), out string? name))
+        if (tagNames.TryGetValue(Clang.Usr(decl), out string? name))
         {
             return name;
         }
@@ -290,7 +290,7 @@ internal sealed partial class HeaderParser : IDisposable
         {
             throw new InvalidOperationException($"record {name} has no complete layout");
         }
-        if (record.Doc is null && _typedefDocs.TryGetValue(Clang.Usr(decl), out string? tdoc))
+        if (record.Doc is null && typedefDocs.TryGetValue(Clang.Usr(decl), out string? tdoc))
         {
             record.Doc = tdoc;
         }
@@ -298,7 +298,7 @@ internal sealed partial class HeaderParser : IDisposable
         AddFields(record, decl, type);
         if (!nested)
         {
-            _recordsByUsr[Clang.Usr(decl)] = record;
+            recordsByUsr[Clang.Usr(decl)] = record;
         }
         return record;
     }
@@ -349,7 +349,7 @@ internal sealed partial class HeaderParser : IDisposable
                 CXCursor rdecl = Clang.clang_getTypeDeclaration(plain);
                 RecordModel fieldRecord;
                 string csType;
-                if (Clang.clang_Cursor_isAnonymous(rdecl) != 0 && !_tagNames.ContainsKey(Clang.Usr(rdecl)))
+                if (Clang.clang_Cursor_isAnonymous(rdecl) != 0 && !tagNames.ContainsKey(Clang.Usr(rdecl)))
                 {
                     fieldRecord = BuildRecord(rdecl, fname + "_t", record.Header, nested: true);
                     fieldRecord.Doc ??= doc;
@@ -358,7 +358,7 @@ internal sealed partial class HeaderParser : IDisposable
                 else
                 {
                     string usr = Clang.Usr(rdecl);
-                    fieldRecord = _recordsByUsr.TryGetValue(usr, out var r)
+                    fieldRecord = recordsByUsr.TryGetValue(usr, out var r)
                         ? r
                         : throw new InvalidOperationException($"{record.Name}.{fname}: record {TagName(rdecl)} not defined before use");
                     csType = fieldRecord.Name;
@@ -391,7 +391,7 @@ internal sealed partial class HeaderParser : IDisposable
     {
         CXType intType = Clang.clang_getCanonicalType(Clang.clang_getEnumDeclIntegerType(decl));
         var e = new EnumModel { Name = TagName(decl), CsUnderlying = MapBuiltin(intType), Header = header, Doc = Brief(decl) };
-        if (e.Doc is null && _typedefDocs.TryGetValue(Clang.Usr(decl), out string? tdoc))
+        if (e.Doc is null && typedefDocs.TryGetValue(Clang.Usr(decl), out string? tdoc))
         {
             e.Doc = tdoc;
         }
@@ -474,10 +474,10 @@ internal sealed partial class HeaderParser : IDisposable
 
     private byte[] FileBytes(string file)
     {
-        if (!_fileCache.TryGetValue(file, out byte[]? bytes))
+        if (!fileCache.TryGetValue(file, out byte[]? bytes))
         {
             bytes = File.ReadAllBytes(file);
-            _fileCache[file] = bytes;
+            fileCache[file] = bytes;
         }
         return bytes;
     }
@@ -533,7 +533,7 @@ internal sealed partial class HeaderParser : IDisposable
                 {
                     CXType t = Desugar(Clang.clang_getCursorType(c));
                     if (t.Kind == CXTypeKind.Record
-                        && _recordsByUsr.TryGetValue(Clang.Usr(Clang.clang_getTypeDeclaration(t)), out var rec))
+                        && recordsByUsr.TryGetValue(Clang.Usr(Clang.clang_getTypeDeclaration(t)), out var rec))
                     {
                         initRecords[v] = rec;
                     }

@@ -222,20 +222,20 @@ internal static unsafe partial class Clang
         }
     }
 
-    [ThreadStatic] private static List<CXCursor>? s_children;
+    [ThreadStatic] private static List<CXCursor>? children;
 
     public static List<CXCursor> Children(CXCursor parent)
     {
-        List<CXCursor>? saved = s_children;
+        List<CXCursor>? saved = children;
         var list = new List<CXCursor>();
-        s_children = list;
+        children = list;
         try
         {
             clang_visitChildren(parent, &Visit, 0);
         }
         finally
         {
-            s_children = saved;
+            children = saved;
         }
         return list;
     }
@@ -243,7 +243,7 @@ internal static unsafe partial class Clang
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Visit(CXCursor cursor, CXCursor parent, nint data)
     {
-        s_children!.Add(cursor);
+        children!.Add(cursor);
         return 1; // CXChildVisit_Continue
     }
 

@@ -16,7 +16,7 @@ public static class PahoLibraryResolver
 {
     private static readonly string[] PahoLibraries = ["paho-mqtt3cs", "paho-mqtt3as", "paho-mqtt3c", "paho-mqtt3a"];
     private static readonly ConcurrentDictionary<string, (nint Handle, string Path)> Loaded = new(StringComparer.Ordinal);
-    private static int s_registered;
+    private static int registered;
 
     /// <summary>Registers the resolver for PahoSharp.Native when the assembly loads.</summary>
     [ModuleInitializer]
@@ -24,7 +24,7 @@ public static class PahoLibraryResolver
         Justification = "The generated imports can only work with this resolver in place; it must run before any of them.")]
     internal static void Register()
     {
-        if (Interlocked.Exchange(ref s_registered, 1) == 0)
+        if (Interlocked.Exchange(ref registered, 1) == 0)
         {
             NativeLibrary.SetDllImportResolver(typeof(PahoLibraryResolver).Assembly, Resolve);
         }

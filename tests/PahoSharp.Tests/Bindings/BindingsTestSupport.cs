@@ -45,21 +45,21 @@ internal static class BindingsTestSupport
         return (p.ExitCode, stdout.Result, stderr.Result);
     }
 
-    private static ProbeOutput? s_probe;
+    private static ProbeOutput? probe;
 
     /// <summary>The parsed output of artifacts/cmake/bin/layout_probe (built by CMake).</summary>
     public static ProbeOutput Probe()
     {
-        if (s_probe is not null)
+        if (probe is not null)
         {
-            return s_probe;
+            return probe;
         }
         Assert.That(File.Exists(ProbeExecutable), Is.True,
             $"{ProbeExecutable} is missing: build it with cmake -S . -B artifacts/cmake && cmake --build artifacts/cmake");
         var (exit, stdout, stderr) = Run(ProbeExecutable);
         Assert.That(exit, Is.Zero, $"layout_probe failed: {stderr}");
-        s_probe = ProbeOutput.Parse(stdout);
-        return s_probe;
+        probe = ProbeOutput.Parse(stdout);
+        return probe;
     }
 
     /// <summary>The top-level generated structs of PahoSharp.Native.</summary>

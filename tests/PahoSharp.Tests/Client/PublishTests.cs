@@ -80,14 +80,14 @@ public sealed class PublishTests : ClientTest
     [Test]
     public async Task Utf8TopicRoundTripsByteForByte()
     {
-        const string topic = "遗嘱/测试";
-        await using var subscriber = await SubscribeAsync(topic);
+        const string Topic = "遗嘱/测试";
+        await using var subscriber = await SubscribeAsync(Topic);
         MqttClient client = Connected();
 
-        await client.PublishAsync(topic, "遗嘱", MqttQos.AtLeastOnce).WaitAsync(DeliveryTimeout);
+        await client.PublishAsync(Topic, "遗嘱", MqttQos.AtLeastOnce).WaitAsync(DeliveryTimeout);
 
         ReceivedMessage message = await subscriber.NextAsync();
-        Assert.That(message.Topic, Is.EqualTo(Encoding.UTF8.GetBytes(topic)));
+        Assert.That(message.Topic, Is.EqualTo(Encoding.UTF8.GetBytes(Topic)));
         Assert.That(message.Payload, Is.EqualTo(Encoding.UTF8.GetBytes("遗嘱")));
     }
 
