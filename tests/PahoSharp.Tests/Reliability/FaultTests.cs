@@ -55,6 +55,8 @@ public sealed class FaultTests : ClientTest
 
         await lost.Task.WaitAsync(DeliveryTimeout);
         await publishing.WaitAsync(TimeSpan.FromSeconds(60));
+        TestContext.Out.WriteLine($"{count} QoS 1 publications, broker killed after {count / 10} acknowledgements: "
+            + string.Join(", ", outcomes.GroupBy(o => o).Select(g => $"{g.Count()} {g.Key}")));
         Assert.That(outcomes, Has.Count.EqualTo(count), "every publication has an outcome");
         Assert.That(outcomes.Where(o => o.StartsWith("other", StringComparison.Ordinal)), Is.Empty, "only delivered, or failed because the connection ended");
         Assert.That(outcomes.Count(o => o != "delivered"), Is.GreaterThan(0), "the kill came with messages in flight");

@@ -42,6 +42,7 @@ public sealed class ReceiveBufferTests : ClientTest
         await Task.Delay(TimeSpan.FromSeconds(1));
         long held = GC.GetTotalMemory(forceFullCollection: true) - before;
 
+        TestContext.Out.WriteLine($"managed memory held while the handler was blocked: {held / 1024} KiB, for {Count * PayloadBytes / 1024} KiB sent");
         release.Set();
         await WaitUntilAsync(() => received.Count == Count, TimeSpan.FromSeconds(60));
         Assert.That(held, Is.LessThan(2 * 1024 * 1024), $"managed memory held while the handler was blocked: {held / 1024} KiB for {Count * PayloadBytes / 1024} KiB sent");
