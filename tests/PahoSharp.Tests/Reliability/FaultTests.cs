@@ -4,6 +4,7 @@ using PahoSharp.Testing;
 using PahoSharp.Testing.Faults;
 using PahoSharp.Testing.Mqtt;
 using PahoSharp.Tests.Client;
+using PahoSharp.Tests.Infrastructure;
 
 namespace PahoSharp.Tests.Reliability;
 
@@ -50,7 +51,7 @@ public sealed class FaultTests : ClientTest
             return Task.WhenAll(pending);
         }, TaskCreationOptions.LongRunning).Unwrap();
 
-        await WaitUntilAsync(() => Volatile.Read(ref acknowledged) >= count / 10, DeliveryTimeout);
+        await Until.TrueAsync(() => Volatile.Read(ref acknowledged) >= count / 10, DeliveryTimeout);
         await Broker.KillAsync();
 
         await lost.Task.WaitAsync(DeliveryTimeout);
@@ -111,16 +112,5 @@ public sealed class FaultTests : ClientTest
         MqttException? error = await Assert.ThrowsAsync<MqttException>(() => pending.WaitAsync(DeliveryTimeout));
         Assert.That(error!.ReturnCode, Is.EqualTo(MqttReturnCode.Disconnected));
         Assert.That(client.IsConnected, Is.False);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                Assert.Fail($"The condition did not hold within {timeout.TotalSeconds} s.");
-            await Task.Delay(10);
-        }
     }
 }

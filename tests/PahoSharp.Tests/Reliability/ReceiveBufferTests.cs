@@ -3,6 +3,7 @@ using MQTTnet;
 using NUnit.Framework;
 using PahoSharp.Testing.MqttNet;
 using PahoSharp.Tests.Client;
+using PahoSharp.Tests.Infrastructure;
 
 namespace PahoSharp.Tests.Reliability;
 
@@ -44,7 +45,7 @@ public sealed class ReceiveBufferTests : ClientTest
 
         TestContext.Out.WriteLine($"managed memory held while the handler was blocked: {held / 1024} KiB, for {Count * PayloadBytes / 1024} KiB sent");
         release.Set();
-        await WaitUntilAsync(() => received.Count == Count, TimeSpan.FromSeconds(60));
+        await Until.TrueAsync(() => received.Count == Count, TimeSpan.FromSeconds(60));
         Assert.That(held, Is.LessThan(2 * 1024 * 1024), $"managed memory held while the handler was blocked: {held / 1024} KiB for {Count * PayloadBytes / 1024} KiB sent");
         Assert.That(received, Is.EqualTo(Enumerable.Range(0, Count)), "every message, in order: waiting loses nothing");
     }
@@ -75,9 +76,9 @@ public sealed class ReceiveBufferTests : ClientTest
         for (int i = 0; i < Count; i++)
             publisher.Publish("drop/t", BitConverter.GetBytes(i), MqttQos.AtMostOnce);
         // One message is in the blocked handler, Capacity wait in the buffer, the rest are dropped.
-        await WaitUntilAsync(() => receiver.DroppedMessages == Count - Capacity - 1, TimeSpan.FromSeconds(30));
+        await Until.TrueAsync(() => receiver.DroppedMessages == Count - Capacity - 1, TimeSpan.FromSeconds(30));
         release.Set();
-        await WaitUntilAsync(() => Volatile.Read(ref handled) == Capacity + 1, TimeSpan.FromSeconds(30));
+        await Until.TrueAsync(() => Volatile.Read(ref handled) == Capacity + 1, TimeSpan.FromSeconds(30));
 
         Assert.That(receiver.DroppedMessages + Volatile.Read(ref handled), Is.EqualTo(Count));
     }
@@ -102,7 +103,7 @@ public sealed class ReceiveBufferTests : ClientTest
         for (int i = 0; i < Count; i++)
             publisher.Publish("requests/t", BitConverter.GetBytes(i), MqttQos.AtLeastOnce);
 
-        await WaitUntilAsync(() => Volatile.Read(ref replied) == Count, TimeSpan.FromSeconds(60));
+        await Until.TrueAsync(() => Volatile.Read(ref replied) == Count, TimeSpan.FromSeconds(60));
     }
 
     [Test]
@@ -127,16 +128,5 @@ public sealed class ReceiveBufferTests : ClientTest
         }
 
         Assert.That(replied, Is.EqualTo(Count));
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                Assert.Fail($"The condition did not hold within {timeout.TotalSeconds} s.");
-            await Task.Delay(20);
-        }
     }
 }
