@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
-using System.Threading.Channels;
 using PahoSharp.Interop;
 using PahoSharp.Interop.Delivery;
 using PahoSharp.Interop.Writers;
@@ -31,7 +30,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     private readonly DeliveryTracker deliveries;
     private readonly int receiveBufferCapacity;
     private readonly ReceiveBufferFullMode receiveBufferFullMode;
-    private readonly List<ChannelWriter<MqttMessage>> messageReaders = [];
+    private readonly MessageReaders messageReaders;
     private readonly Lock connectionGate = new();
     private readonly object socketGate = new();
     private ConnectOptionsWriter? connectMemory;
@@ -73,6 +72,14 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
             throw new ArgumentOutOfRangeException(versionName, options.Version, "Not an MQTT version paho knows.");
         if (!Enum.IsDefined(options.ReceiveBufferFullMode))
             throw new ArgumentOutOfRangeException(nameof(options), options.ReceiveBufferFullMode, "Not a receive buffer mode.");
+        if (options.OfflineBuffer is not null)
+            throw new ArgumentException("paho's synchronous MQTTClient has no offline buffer; use MqttAsyncClient.", nameof(options));
+        if (options.Persistence.Store is not null)
+        {
+            throw new ArgumentException(
+                "paho 1.3.12's MQTTClient exports no allocator for the buffers a custom store returns, and its heap-tracking build leaks them; use ClientPersistence.InDirectory, or MqttAsyncClient.",
+                persistenceName);
+        }
 
         ServerUri = options.ServerUri;
         ClientId = options.ClientId;
@@ -82,6 +89,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
 
         handle.Initialize(Create(options, uriName, idName, persistenceName));
         dispatcher = new EventDispatcher(receiveBufferCapacity, receiveBufferFullMode, DispatchAsync, PahoThread.Client);
+        messageReaders = new MessageReaders(receiveBufferCapacity, receiveBufferFullMode, dispatcher);
         deliveries = new DeliveryTracker(ReadPahoPending, PahoThread.Client);
         callbackId = CallbackRegistry<IClientCallbacks>.Register(this);
         int rc = ClientCallbacks.Set(handle.DangerousGetHandle(), callbackId, Version == MqttVersion.V5);
@@ -381,15 +389,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     public IAsyncEnumerable<MqttMessage> ReadMessagesAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
-        var channel = Channel.CreateBounded<MqttMessage>(new BoundedChannelOptions(receiveBufferCapacity)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        lock (messageReaders)
-            messageReaders.Add(channel.Writer);
-        return ReadAsync(channel, cancellationToken);
+        return messageReaders.Open(cancellationToken);
     }
 
     /// <summary>Sends DISCONNECT and closes the connection (<c>MQTTClient_disconnect</c>): the broker discards the will.</summary>
@@ -469,7 +469,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
             connectMemory?.Dispose();
             connectMemory = null;
         }
-        CompleteReaders();
+        messageReaders.CompleteAll();
     }
 
     unsafe void IClientCallbacks.OnMessageArrived(ReadOnlySpan<byte> topic, MQTTClient_message* message)
@@ -548,6 +548,8 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
             throw new ArgumentException($"A client created for {Version} cannot connect with {options.MqttVersion}; MQTT 5 must be chosen at creation and at connect.", nameof(options));
         if (options.Password is not null && options.UserName is null && options.MqttVersion != MqttVersion.V5)
             throw new ArgumentException("MQTT 3.1.1 forbids a password without a user name [MQTT-3.1.2-22]: set UserName too, or no Password.", nameof(options));
+        if (options.Reconnect is not null)
+            throw new ArgumentException("paho's synchronous MQTTClient does not reconnect by itself: use MqttAsyncClient, or call Connect again after ConnectionLost.", nameof(options));
         if (options.ServerUris.Count == 0)
             return [serverUri];
         return [.. options.ServerUris.Select(uri => ParsedServerUri.Parse(uri, nameof(options)))];
@@ -694,77 +696,12 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
                     // A failing handler must not keep the message from the readers, nor stop what follows.
                     System.Diagnostics.Trace.TraceError($"PahoSharp: a MessageReceived handler of client \"{ClientId}\" threw: {e}");
                 }
-                return WriteToReadersAsync(message, stopping);
+                return messageReaders.DeliverAsync(message, stopping);
             case ConnectionLostEventArgs lost:
                 ConnectionLost?.Invoke(this, lost);
                 break;
         }
         return ValueTask.CompletedTask;
-    }
-
-    private ValueTask WriteToReadersAsync(MqttMessage message, CancellationToken stopping)
-    {
-        ChannelWriter<MqttMessage>[] readers;
-        lock (messageReaders)
-        {
-            if (messageReaders.Count == 0)
-                return ValueTask.CompletedTask;
-            readers = [.. messageReaders];
-        }
-        List<ChannelWriter<MqttMessage>>? full = null;
-        foreach (var reader in readers)
-        {
-            if (!reader.TryWrite(message))
-                (full ??= []).Add(reader);
-        }
-        if (full is null)
-            return ValueTask.CompletedTask;
-        return WaitForReadersAsync(full, message, stopping);
-    }
-
-    private async ValueTask WaitForReadersAsync(List<ChannelWriter<MqttMessage>> full, MqttMessage message, CancellationToken stopping)
-    {
-        foreach (var reader in full)
-        {
-            if (receiveBufferFullMode == ReceiveBufferFullMode.DropNewest)
-            {
-                dispatcher.CountDropped();
-                continue;
-            }
-            try
-            {
-                await reader.WriteAsync(message, stopping).ConfigureAwait(false);
-            }
-            catch (ChannelClosedException)
-            {
-                // The reader went away meanwhile.
-            }
-        }
-    }
-
-    private async IAsyncEnumerable<MqttMessage> ReadAsync(Channel<MqttMessage> channel, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        try
-        {
-            await foreach (MqttMessage message in channel.Reader.ReadAllAsync(cancellationToken))
-                yield return message;
-        }
-        finally
-        {
-            lock (messageReaders)
-                messageReaders.Remove(channel.Writer);
-            channel.Writer.TryComplete();
-        }
-    }
-
-    private void CompleteReaders()
-    {
-        lock (messageReaders)
-        {
-            foreach (var reader in messageReaders)
-                reader.TryComplete();
-            messageReaders.Clear();
-        }
     }
 
     /// <summary>paho's pending delivery tokens (<c>MQTTClient_getPendingDeliveryTokens</c>), or null once the client is gone.</summary>

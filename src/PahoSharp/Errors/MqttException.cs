@@ -4,9 +4,10 @@ using PahoSharp.Native;
 namespace PahoSharp;
 
 /// <summary>
-/// An MQTT operation failed. Three code spaces are kept apart, each with its number and its name:
-/// <see cref="ReturnCode"/> is paho's own return code; <see cref="ConnectReturnCode"/> is an MQTT 3.1.1
-/// broker's CONNACK refusal; <see cref="ReasonCode"/> is an MQTT 5 broker's reason code.
+/// An MQTT operation failed. The code spaces are kept apart, each with its number and its name:
+/// <see cref="ReturnCode"/> is paho's own return code (of <c>MQTTClient</c>); <see cref="AsyncReturnCode"/>
+/// is <c>MQTTAsync</c>'s, for <see cref="MqttAsyncClient"/>; <see cref="ConnectReturnCode"/> is an MQTT
+/// 3.1.1 broker's CONNACK refusal; <see cref="ReasonCode"/> is an MQTT 5 broker's reason code.
 /// </summary>
 public sealed class MqttException : Exception
 {
@@ -31,6 +32,13 @@ public sealed class MqttException : Exception
     /// subscription, and <see cref="MqttReturnCode.Failure"/> for an MQTT 5 reason code.
     /// </summary>
     public MqttReturnCode ReturnCode { get; }
+
+    /// <summary>
+    /// <c>MQTTAsync</c>'s return code, when <see cref="MqttAsyncClient"/> failed on paho's word; otherwise
+    /// null. <see cref="ReturnCode"/> then holds the <c>MQTTClient</c> code of the same meaning, or
+    /// <see cref="MqttReturnCode.Failure"/> for the codes only <c>MQTTAsync</c> has.
+    /// </summary>
+    public MqttAsyncReturnCode? AsyncReturnCode { get; private init; }
 
     /// <summary>The MQTT 3.1.1 CONNACK return code when an MQTT 3.1.1 broker refused the connection; otherwise null.</summary>
     public MqttConnectReturnCode? ConnectReturnCode { get; private init; }
@@ -80,6 +88,24 @@ public sealed class MqttException : Exception
         return text is null ? $"Unknown reason code 0x{(int)reasonCode:X2}" : Marshal.PtrToStringUTF8((nint)text) ?? "";
     }
 
+    /// <summary>paho's text for an <c>MQTTAsync</c> return code (<c>MQTTAsync_strerror</c>).</summary>
+    public static unsafe string Describe(MqttAsyncReturnCode asyncReturnCode)
+    {
+        byte* text = MQTTAsyncApi.MQTTAsync_strerror((int)asyncReturnCode);
+        return text is null ? $"Unknown paho MQTTAsync return code {(int)asyncReturnCode}" : Marshal.PtrToStringUTF8((nint)text) ?? "";
+    }
+
+    /// <summary>An <c>MQTTAsync</c> failure, with paho's message when it gave one.</summary>
+    internal static MqttException FromAsync(int code, string operation, string? pahoMessage = null)
+    {
+        var asyncCode = (MqttAsyncReturnCode)code;
+        return new MqttException(SameMeaning(asyncCode), operation,
+            $"MQTT {operation} failed: {Describe(asyncCode)} (paho MQTTAsync return code {code})" + (pahoMessage is null ? "" : $": {pahoMessage}"))
+        {
+            AsyncReturnCode = asyncCode,
+        };
+    }
+
     /// <summary>An MQTT 3.1.1 broker refused the connection with a CONNACK return code.</summary>
     internal static MqttException Refused(MqttConnectReturnCode code) =>
         new((MqttReturnCode)(int)code, "connect",
@@ -101,4 +127,24 @@ public sealed class MqttException : Exception
     /// <summary>A failure that paho has no code for, explained in words (<paramref name="returnCode"/> is the nearest of paho's codes).</summary>
     internal static MqttException Explained(MqttReturnCode returnCode, string operation, string explanation) =>
         new(returnCode, operation, $"MQTT {operation} failed: {explanation} (paho return code {(int)returnCode}, {Describe(returnCode)})");
+
+    /// <summary>The <c>MQTTClient</c> code that means what an <c>MQTTAsync</c> code means; <see cref="MqttReturnCode.Failure"/> where none does.</summary>
+    private static MqttReturnCode SameMeaning(MqttAsyncReturnCode code) => code switch
+    {
+        MqttAsyncReturnCode.Success => MqttReturnCode.Success,
+        MqttAsyncReturnCode.PersistenceError => MqttReturnCode.PersistenceError,
+        MqttAsyncReturnCode.Disconnected => MqttReturnCode.Disconnected,
+        MqttAsyncReturnCode.MaxMessagesInflight => MqttReturnCode.MaxMessagesInflight,
+        MqttAsyncReturnCode.BadUtf8String => MqttReturnCode.BadUtf8String,
+        MqttAsyncReturnCode.NullParameter => MqttReturnCode.NullParameter,
+        MqttAsyncReturnCode.TopicNameTruncated => MqttReturnCode.TopicNameTruncated,
+        MqttAsyncReturnCode.BadStructure => MqttReturnCode.BadStructure,
+        MqttAsyncReturnCode.BadQos => MqttReturnCode.BadQos,
+        MqttAsyncReturnCode.SslNotSupported => MqttReturnCode.SslNotSupported,
+        MqttAsyncReturnCode.BadProtocol => MqttReturnCode.BadProtocol,
+        MqttAsyncReturnCode.BadMqttOption => MqttReturnCode.BadMqttOption,
+        MqttAsyncReturnCode.WrongMqttVersion => MqttReturnCode.WrongMqttVersion,
+        MqttAsyncReturnCode.ZeroLengthWillTopic => MqttReturnCode.ZeroLengthWillTopic,
+        _ => MqttReturnCode.Failure,
+    };
 }

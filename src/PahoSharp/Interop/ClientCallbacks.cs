@@ -47,7 +47,7 @@ internal static unsafe class ClientCallbacks
         }
         catch (Exception e)
         {
-            Report("connectionLost", e);
+            CallbackFailure.Report("connectionLost", e);
         }
     }
 
@@ -64,7 +64,7 @@ internal static unsafe class ClientCallbacks
         }
         catch (Exception e)
         {
-            Report("messageArrived", e);
+            CallbackFailure.Report("messageArrived", e);
         }
         finally
         {
@@ -84,7 +84,7 @@ internal static unsafe class ClientCallbacks
         }
         catch (Exception e)
         {
-            Report("deliveryComplete", e);
+            CallbackFailure.Report("deliveryComplete", e);
         }
     }
 
@@ -97,7 +97,7 @@ internal static unsafe class ClientCallbacks
         }
         catch (Exception e)
         {
-            Report("published", e);
+            CallbackFailure.Report("published", e);
         }
     }
 
@@ -110,19 +110,7 @@ internal static unsafe class ClientCallbacks
         }
         catch (Exception e)
         {
-            Report("disconnected", e);
-        }
-    }
-
-    private static void Report(string callback, Exception e)
-    {
-        try
-        {
-            System.Diagnostics.Trace.TraceError($"PahoSharp: paho's {callback} callback failed: {e}");
-        }
-        catch
-        {
-            // Even reporting must not unwind into paho.
+            CallbackFailure.Report("disconnected", e);
         }
     }
 }

@@ -15,6 +15,9 @@ internal sealed class PahoThread
     /// <summary>The thread of paho's <c>MQTTClient</c> library.</summary>
     public static readonly PahoThread Client = new();
 
+    /// <summary>The receive thread of paho's <c>MQTTAsync</c> library, likewise one for every client.</summary>
+    public static readonly PahoThread Async = new();
+
     private readonly object sync = new();
     private int waits;
     private int holding;

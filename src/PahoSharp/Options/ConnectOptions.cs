@@ -88,6 +88,12 @@ public sealed class ConnectOptions
     /// <summary>Servers to try in order instead of the client's own URI; empty: the client's URI.</summary>
     public IList<string> ServerUris { get; } = new List<string>();
 
+    /// <summary>
+    /// paho's automatic reconnect, or null (the default) for none. <see cref="MqttAsyncClient"/> only:
+    /// <see cref="MqttClient.Connect"/> refuses it, as paho's synchronous client has none.
+    /// </summary>
+    public ReconnectOptions? Reconnect { get; set; }
+
     /// <summary>The most QoS 1 and 2 messages in flight at once.</summary>
     public int MaxInflight
     {

@@ -1,6 +1,9 @@
 namespace PahoSharp;
 
-/// <summary>How a <see cref="MqttClient"/> is created: paho's <c>MQTTClient_create</c> arguments, and the client's receive buffer.</summary>
+/// <summary>
+/// How a client is created: paho's <c>MQTTClient_create</c> (or <c>MQTTAsync_create</c>) arguments, and
+/// the client's receive buffer. Used by <see cref="MqttClient"/> and <see cref="MqttAsyncClient"/>.
+/// </summary>
 public sealed class MqttClientOptions
 {
     private int receiveBufferCapacity = 1000;
@@ -33,4 +36,10 @@ public sealed class MqttClientOptions
 
     /// <summary>What happens when a message arrives with the receive buffer full; <see cref="ReceiveBufferFullMode.Wait"/> by default.</summary>
     public ReceiveBufferFullMode ReceiveBufferFullMode { get; init; } = ReceiveBufferFullMode.Wait;
+
+    /// <summary>
+    /// Publishing while disconnected, or null (the default) to refuse it. <see cref="MqttAsyncClient"/>
+    /// only: <see cref="MqttClient"/> refuses it, as paho's synchronous client has no such buffer.
+    /// </summary>
+    public OfflineBufferOptions? OfflineBuffer { get; init; }
 }

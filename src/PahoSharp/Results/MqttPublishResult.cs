@@ -9,7 +9,9 @@ namespace PahoSharp;
 /// <param name="Qos">The QoS it was published with.</param>
 /// <param name="ReasonCode">
 /// The broker's MQTT 5 reason code: <see cref="MqttReasonCode.Success"/> or another success, such as
-/// <see cref="MqttReasonCode.NoMatchingSubscribers"/>. Always <see cref="MqttReasonCode.Success"/> for
-/// MQTT 3.1.1 and for QoS 0, which carry no reason code.
+/// <see cref="MqttReasonCode.NoMatchingSubscribers"/>. <see cref="MqttReasonCode.Success"/> for MQTT
+/// 3.1.1 and for QoS 0, which carry no reason code. Null where paho does not say:
+/// <see cref="MqttAsyncClient"/> under MQTT 5 (paho's <c>MQTTAsync</c> passes no reason code with a
+/// successful acknowledgement).
 /// </param>
-public readonly record struct MqttPublishResult(int MessageId, MqttQos Qos, MqttReasonCode ReasonCode);
+public readonly record struct MqttPublishResult(int MessageId, MqttQos Qos, MqttReasonCode? ReasonCode);

@@ -1,0 +1,8 @@
+namespace PahoSharp;
+
+/// <summary>Data of <see cref="MqttAsyncClient.Connected"/>: a connect made by <see cref="MqttAsyncClient.ConnectAsync"/>.</summary>
+public sealed class MqttConnectedEventArgs(MqttConnectResult result) : EventArgs
+{
+    /// <summary>The server, MQTT version and session present of the connection.</summary>
+    public MqttConnectResult Result { get; } = result;
+}

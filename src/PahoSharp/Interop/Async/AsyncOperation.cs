@@ -1,0 +1,114 @@
+using System.Runtime.InteropServices;
+using PahoSharp.Native;
+
+namespace PahoSharp.Interop.Async;
+
+/// <summary>
+/// One <c>MQTTAsync</c> operation under way: its context is a registry id, taken out of the registry
+/// exactly once by the callback that completes it (<see cref="AsyncOperationCallbacks"/>), so a late
+/// or second callback finds nothing. Subclasses turn paho's success and failure data, which paho frees
+/// when the callback returns, into a .NET result. Completion never runs continuations on paho's thread.
+/// </summary>
+internal abstract unsafe class AsyncOperation
+{
+    private int finished;
+
+    protected AsyncOperation(string name, AsyncOperationSet owner)
+    {
+        Name = name;
+        Owner = owner;
+        Id = CallbackRegistry<AsyncOperation>.Register(this);
+        owner.Add(this);
+    }
+
+    /// <summary>The operation, as messages name it ("publish", "subscribe", ...).</summary>
+    public string Name { get; }
+
+    /// <summary>The registry id paho gets as the callbacks' context.</summary>
+    public nint Id { get; }
+
+    private AsyncOperationSet Owner { get; }
+
+    /// <summary>paho's onSuccess5 (MQTT 5).</summary>
+    public void Succeeded(MQTTAsync_successData5* data)
+    {
+        if (Finish())
+            OnSucceeded(data);
+    }
+
+    /// <summary>paho's onSuccess (MQTT 3.1.1).</summary>
+    public void Succeeded(MQTTAsync_successData* data)
+    {
+        if (Finish())
+            OnSucceeded(data);
+    }
+
+    /// <summary>paho's onFailure5 (MQTT 5): a reason code of 0x80 or more, or paho's own code.</summary>
+    public void Failed(MQTTAsync_failureData5* data)
+    {
+        if (!Finish())
+            return;
+        string? message = data->message is null ? null : Marshal.PtrToStringUTF8((nint)data->message);
+        Fail(Failure(data->code, (int)data->reasonCode, PropertyReader.ReasonString(&data->properties), message, mqtt5: true));
+    }
+
+    /// <summary>paho's onFailure (MQTT 3.1.1): paho's code, or a broker's code for connect and subscribe.</summary>
+    public void Failed(MQTTAsync_failureData* data)
+    {
+        if (!Finish())
+            return;
+        string? message = data->message is null ? null : Marshal.PtrToStringUTF8((nint)data->message);
+        Fail(Failure(data->code, 0, null, message, mqtt5: false));
+    }
+
+    /// <summary>paho refused the call itself, or will never call back (the client went away).</summary>
+    public void Abandon(Exception error)
+    {
+        if (Finish())
+            Fail(error);
+    }
+
+    protected abstract void OnSucceeded(MQTTAsync_successData5* data);
+
+    protected abstract void OnSucceeded(MQTTAsync_successData* data);
+
+    protected abstract void Fail(Exception error);
+
+    /// <summary>What a failure means: paho's codes are negative; a broker's refusal is a reason code (MQTT 5) or a CONNACK or SUBACK code (MQTT 3.1.1).</summary>
+    protected virtual MqttException Failure(int code, int reasonCode, string? reasonString, string? message, bool mqtt5)
+    {
+        if (mqtt5 && reasonCode >= 0x80)
+            return MqttException.Refused((MqttReasonCode)reasonCode, Name, reasonString);
+        if (mqtt5 && code >= 0x80)
+            return MqttException.Refused((MqttReasonCode)code, Name, reasonString);
+        return MqttException.FromAsync(code, Name, message);
+    }
+
+    /// <summary>True the first time only: the registry entry and the owner's record go.</summary>
+    private bool Finish()
+    {
+        if (Interlocked.Exchange(ref finished, 1) != 0)
+            return false;
+        CallbackRegistry<AsyncOperation>.Unregister(Id);
+        Owner.Remove(this);
+        return true;
+    }
+}
+
+/// <summary>An <see cref="AsyncOperation"/> that completes a task with a <typeparamref name="T"/>.</summary>
+internal abstract class AsyncOperation<T> : AsyncOperation
+{
+    // Continuations must never run on paho's callback thread.
+    private readonly TaskCompletionSource<T> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    protected AsyncOperation(string name, AsyncOperationSet owner)
+        : base(name, owner)
+    {
+    }
+
+    public Task<T> Task => completion.Task;
+
+    protected void Complete(T result) => completion.TrySetResult(result);
+
+    protected override void Fail(Exception error) => completion.TrySetException(error);
+}

@@ -1,0 +1,27 @@
+using System.Runtime.InteropServices;
+using PahoSharp.Native;
+
+namespace PahoSharp.Interop.Async;
+
+/// <summary><c>MQTTAsync_connect</c>: completes with the server connected to, the MQTT version and session present.</summary>
+internal sealed unsafe class ConnectOperation(AsyncOperationSet owner, Func<string, string> reportedUri) : AsyncOperation<MqttConnectResult>("connect", owner)
+{
+    protected override void OnSucceeded(MQTTAsync_successData5* data) =>
+        Complete(Result(data->alt.connect.serverURI, data->alt.connect.MQTTVersion, data->alt.connect.sessionPresent));
+
+    protected override void OnSucceeded(MQTTAsync_successData* data) =>
+        Complete(Result(data->alt.connect.serverURI, data->alt.connect.MQTTVersion, data->alt.connect.sessionPresent));
+
+    /// <summary>An MQTT 3.1.1 broker's refusal comes as its CONNACK code (1 to 5) in paho's code.</summary>
+    protected override MqttException Failure(int code, int reasonCode, string? reasonString, string? message, bool mqtt5)
+    {
+        if (!mqtt5 && code is >= 1 and <= (int)MqttConnectReturnCode.NotAuthorized)
+            return MqttException.Refused((MqttConnectReturnCode)code);
+        return base.Failure(code, reasonCode, reasonString, message, mqtt5);
+    }
+
+    private MqttConnectResult Result(byte* serverUri, int version, int sessionPresent) =>
+        new(reportedUri(Marshal.PtrToStringUTF8((nint)serverUri) ?? ""),
+            Enum.IsDefined((MqttVersion)version) && version != 0 ? (MqttVersion)version : MqttVersion.V3_1_1,
+            sessionPresent != 0);
+}

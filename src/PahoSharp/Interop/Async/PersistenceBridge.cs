@@ -1,0 +1,206 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text;
+using PahoSharp.Native;
+
+namespace PahoSharp.Interop.Async;
+
+/// <summary>
+/// An <see cref="IMqttPersistence"/> as paho's <c>MQTTClient_persistence</c> struct, for <c>MQTTAsync</c>.
+/// Its context is a registry id. What paho frees (the value of <c>pget</c>, the keys of <c>pkeys</c>)
+/// is allocated with <c>MQTTAsync_malloc</c>, as paho's heap-tracking build requires.
+/// </summary>
+internal sealed unsafe class PersistenceBridge : IDisposable
+{
+    private const int Success = 0;
+    private const int PersistenceError = MQTTClientPersistenceConstants.MQTTCLIENT_PERSISTENCE_ERROR;
+
+    private readonly nint id;
+    private readonly NativeArena arena = new();
+
+    public PersistenceBridge(IMqttPersistence store)
+    {
+        id = CallbackRegistry<IMqttPersistence>.Register(store);
+        Native = arena.Allocate<MQTTClient_persistence>();
+        Native->context = (void*)id;
+        Native->popen = &Open;
+        Native->pclose = &Close;
+        Native->pput = &Put;
+        Native->pget = &Get;
+        Native->premove = &Remove;
+        Native->pkeys = &Keys;
+        Native->pclear = &Clear;
+        Native->pcontainskey = &ContainsKey;
+    }
+
+    /// <summary>The struct to pass to <c>MQTTAsync_create</c> with <c>MQTTCLIENT_PERSISTENCE_USER</c> (paho copies it).</summary>
+    public MQTTClient_persistence* Native { get; }
+
+    /// <summary>After the client is destroyed: a late call finds no store.</summary>
+    public void Dispose()
+    {
+        CallbackRegistry<IMqttPersistence>.Unregister(id);
+        arena.Dispose();
+    }
+
+    private static IMqttPersistence Store(void* handle) =>
+        CallbackRegistry<IMqttPersistence>.Find((nint)handle) ?? throw new ObjectDisposedException(nameof(IMqttPersistence));
+
+    private static string Text(byte* value) => Marshal.PtrToStringUTF8((nint)value) ?? "";
+
+    private static int Guard(string call, Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (Exception e)
+        {
+            // paho takes an error code; nothing may unwind into its C frames.
+            System.Diagnostics.Trace.TraceError($"PahoSharp: the persistence store's {call} failed: {e}");
+            return PersistenceError;
+        }
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int Open(void** handle, byte* clientId, byte* serverUri, void* context)
+    {
+        nint storeId = (nint)context;
+        string client = Text(clientId), server = Text(serverUri);
+        int rc = Guard("Open", () =>
+        {
+            Store((void*)storeId).Open(client, server);
+            return Success;
+        });
+        if (rc == Success)
+            *handle = (void*)storeId;
+        return rc;
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int Close(void* handle)
+    {
+        nint storeId = (nint)handle;
+        return Guard("Close", () =>
+        {
+            Store((void*)storeId).Close();
+            return Success;
+        });
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int Put(void* handle, byte* key, int count, byte** buffers, int* lengths)
+    {
+        int total = 0;
+        for (int i = 0; i < count; i++)
+            total += lengths[i];
+        byte[] value = ArrayPool<byte>.Shared.Rent(Math.Max(total, 1));
+        try
+        {
+            int at = 0;
+            for (int i = 0; i < count; i++)
+            {
+                new ReadOnlySpan<byte>(buffers[i], lengths[i]).CopyTo(value.AsSpan(at));
+                at += lengths[i];
+            }
+            nint storeId = (nint)handle;
+            string name = Text(key);
+            return Guard("Put", () =>
+            {
+                Store((void*)storeId).Put(name, value.AsSpan(0, total));
+                return Success;
+            });
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(value);
+        }
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int Get(void* handle, byte* key, byte** buffer, int* length)
+    {
+        nint storeId = (nint)handle;
+        string name = Text(key);
+        byte[]? value = null;
+        int rc = Guard("Get", () =>
+        {
+            value = Store((void*)storeId).Get(name);
+            return value is null ? PersistenceError : Success;
+        });
+        if (rc != Success || value is null)
+            return PersistenceError;
+        var copy = (byte*)MQTTAsyncApi.MQTTAsync_malloc((nuint)Math.Max(value.Length, 1));
+        if (copy is null)
+            return PersistenceError;
+        value.CopyTo(new Span<byte>(copy, value.Length));
+        *buffer = copy;
+        *length = value.Length;
+        return Success;
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int Remove(void* handle, byte* key)
+    {
+        nint storeId = (nint)handle;
+        string name = Text(key);
+        return Guard("Remove", () =>
+        {
+            Store((void*)storeId).Remove(name);
+            return Success;
+        });
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int Keys(void* handle, byte*** keys, int* count)
+    {
+        nint storeId = (nint)handle;
+        IReadOnlyCollection<string>? names = null;
+        int rc = Guard("Keys", () =>
+        {
+            names = Store((void*)storeId).Keys();
+            return Success;
+        });
+        *keys = null;
+        *count = 0;
+        if (rc != Success || names is null || names.Count == 0)
+            return rc;
+        var array = (byte**)MQTTAsyncApi.MQTTAsync_malloc((nuint)(sizeof(byte*) * names.Count));
+        if (array is null)
+            return PersistenceError;
+        int i = 0;
+        foreach (string name in names)
+        {
+            int bytes = Encoding.UTF8.GetByteCount(name);
+            var copy = (byte*)MQTTAsyncApi.MQTTAsync_malloc((nuint)(bytes + 1));
+            if (copy is null)
+                break;
+            Encoding.UTF8.GetBytes(name, new Span<byte>(copy, bytes));
+            copy[bytes] = 0;
+            array[i++] = copy;
+        }
+        *keys = array;
+        *count = i;
+        return i == names.Count ? Success : PersistenceError;
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int Clear(void* handle)
+    {
+        nint storeId = (nint)handle;
+        return Guard("Clear", () =>
+        {
+            Store((void*)storeId).Clear();
+            return Success;
+        });
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int ContainsKey(void* handle, byte* key)
+    {
+        nint storeId = (nint)handle;
+        string name = Text(key);
+        return Guard("ContainsKey", () => Store((void*)storeId).ContainsKey(name) ? Success : PersistenceError);
+    }
+}

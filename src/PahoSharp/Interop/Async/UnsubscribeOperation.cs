@@ -1,0 +1,22 @@
+using PahoSharp.Native;
+
+namespace PahoSharp.Interop.Async;
+
+/// <summary><c>MQTTAsync_unsubscribeMany</c>: completes with the UNSUBACK reason code of each filter (MQTT 5), or success (MQTT 3.1.1).</summary>
+internal sealed unsafe class UnsubscribeOperation(AsyncOperationSet owner, int count) : AsyncOperation<IReadOnlyList<MqttReasonCode>>("unsubscribe", owner)
+{
+    protected override void OnSucceeded(MQTTAsync_successData5* data)
+    {
+        var codes = new MqttReasonCode[count];
+        int reported = data->alt.unsub.reasonCodeCount;
+        for (int i = 0; i < count; i++)
+        {
+            codes[i] = reported > 1 && data->alt.unsub.reasonCodes is not null && i < reported
+                ? (MqttReasonCode)data->alt.unsub.reasonCodes[i]
+                : (MqttReasonCode)data->reasonCode;
+        }
+        Complete(codes);
+    }
+
+    protected override void OnSucceeded(MQTTAsync_successData* data) => Complete(new MqttReasonCode[count]);
+}

@@ -1,0 +1,698 @@
+using System.Buffers;
+using System.Text;
+using PahoSharp.Interop;
+using PahoSharp.Interop.Async;
+using PahoSharp.Native;
+using UnicodeUtf8 = System.Text.Unicode.Utf8;
+
+namespace PahoSharp;
+
+/// <summary>
+/// An MQTT client over paho.mqtt.c's <c>MQTTAsync</c> engine: every operation is a task that paho's
+/// own completion (<c>onSuccess</c>/<c>onFailure</c>) ends; paho reconnects by itself
+/// (<see cref="ConnectOptions.Reconnect"/>), buffers while disconnected
+/// (<see cref="MqttClientOptions.OfflineBuffer"/>), and restores persisted messages; the client
+/// subscribes again after a reconnect. Thread-safe. Handlers run on a dispatcher of the client's, never
+/// on paho's threads.
+/// </summary>
+/// <remarks>
+/// A <see cref="CancellationToken"/> ends the caller's wait, not the operation: paho has no way to
+/// take a command back once given. <see cref="Dispose"/> of a connected client sends DISCONNECT
+/// (paho's <c>MQTTAsync_destroy</c> does), so the broker discards the will.
+/// </remarks>
+public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClientCallbacks
+{
+    private const string AutomaticReconnect = "automatic reconnect";
+
+    private readonly AsyncClientHandle handle = new();
+    private readonly nint callbackId;
+    private readonly ParsedServerUri serverUri;
+    private readonly EventDispatcher dispatcher;
+    private readonly MessageReaders messageReaders;
+    private readonly AsyncOperationSet operations = new();
+    private readonly PersistenceBridge? persistence;
+    private readonly Lock subscriptionsGate = new();
+    private readonly Dictionary<string, MqttQos> subscriptions = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim connectionGate = new(1, 1);
+    private AsyncConnectOptionsWriter? connectMemory;
+    private IReadOnlyList<ParsedServerUri> connectUris = [];
+    private IReadOnlyList<string> pahoUris = [];
+    private int disposed;
+
+    /// <summary>Creates a client without persistence speaking paho's default MQTT version.</summary>
+    /// <param name="serverUri">The broker, for instance <c>tcp://127.0.0.1:1883</c>.</param>
+    /// <param name="clientId">The client identifier the broker knows this client by.</param>
+    public MqttAsyncClient(string serverUri, string clientId)
+        : this(new MqttClientOptions { ServerUri = serverUri, ClientId = clientId }, nameof(serverUri), nameof(clientId))
+    {
+    }
+
+    /// <summary>Creates a client (<c>MQTTAsync_createWithOptions</c>).</summary>
+    /// <param name="options">The server, client identifier, persistence, MQTT version, offline buffer and receive buffer.</param>
+    public MqttAsyncClient(MqttClientOptions options)
+        : this(options ?? throw new ArgumentNullException(nameof(options)), nameof(options), nameof(options))
+    {
+    }
+
+    private MqttAsyncClient(MqttClientOptions options, string uriName, string idName)
+    {
+        serverUri = ParsedServerUri.Parse(options.ServerUri, uriName);
+        ArgumentNullException.ThrowIfNull(options.ClientId, idName);
+        ArgumentNullException.ThrowIfNull(options.Persistence, nameof(options));
+        if (!Enum.IsDefined(options.Version))
+            throw new ArgumentOutOfRangeException(nameof(options), options.Version, "Not an MQTT version paho knows.");
+        if (!Enum.IsDefined(options.ReceiveBufferFullMode))
+            throw new ArgumentOutOfRangeException(nameof(options), options.ReceiveBufferFullMode, "Not a receive buffer mode.");
+
+        ServerUri = options.ServerUri;
+        ClientId = options.ClientId;
+        Version = options.Version;
+        if (options.Persistence.Store is { } store)
+            persistence = new PersistenceBridge(store);
+        try
+        {
+            handle.Initialize(Create(options, idName, persistence));
+        }
+        catch
+        {
+            persistence?.Dispose();
+            throw;
+        }
+        dispatcher = new EventDispatcher(options.ReceiveBufferCapacity, options.ReceiveBufferFullMode, DispatchAsync, PahoThread.Async);
+        messageReaders = new MessageReaders(options.ReceiveBufferCapacity, options.ReceiveBufferFullMode, dispatcher);
+        callbackId = CallbackRegistry<IAsyncClientCallbacks>.Register(this);
+        int rc = AsyncClientCallbacks.Set(handle.DangerousGetHandle(), callbackId, Version == MqttVersion.V5);
+        if (rc != MQTTAsyncConstants.MQTTASYNC_SUCCESS)
+        {
+            CallbackRegistry<IAsyncClientCallbacks>.Unregister(callbackId);
+            dispatcher.Close();
+            handle.Dispose();
+            persistence?.Dispose();
+            throw MqttException.FromAsync(rc, "set callbacks");
+        }
+    }
+
+    /// <summary>A message arrived on a subscription. Raised on the client's dispatcher, in arrival order.</summary>
+    public event EventHandler<MqttMessageReceivedEventArgs>? MessageReceived;
+
+    /// <summary><see cref="ConnectAsync"/> connected. Raised on the client's dispatcher.</summary>
+    public event EventHandler<MqttConnectedEventArgs>? Connected;
+
+    /// <summary>The connection ended without <see cref="DisconnectAsync"/>; paho reconnects if told to. Raised on the client's dispatcher.</summary>
+    public event EventHandler<ConnectionLostEventArgs>? ConnectionLost;
+
+    /// <summary>paho reconnected by itself, and the client subscribed again to what it had. Raised on the client's dispatcher.</summary>
+    public event EventHandler<MqttReconnectedEventArgs>? Reconnected;
+
+    /// <summary>The broker URI the client was created with.</summary>
+    public string ServerUri { get; }
+
+    /// <summary>The client identifier.</summary>
+    public string ClientId { get; }
+
+    /// <summary>The MQTT version the client was created for.</summary>
+    public MqttVersion Version { get; }
+
+    /// <summary>Whether the client is connected now (false once disposed).</summary>
+    public bool IsConnected
+    {
+        get
+        {
+            if (Volatile.Read(ref disposed) != 0)
+                return false;
+            using var use = Use();
+            return MQTTAsyncApi.MQTTAsync_isConnected(use.Client) != 0;
+        }
+    }
+
+    /// <summary>Received messages dropped because the receive buffer was full (<see cref="ReceiveBufferFullMode.DropNewest"/>).</summary>
+    public long DroppedMessages => dispatcher.Dropped;
+
+    /// <summary>The subscriptions the client holds and restores after a reconnect: filter and QoS asked for.</summary>
+    public IReadOnlyList<MqttSubscription> Subscriptions
+    {
+        get
+        {
+            lock (subscriptionsGate)
+                return [.. subscriptions.Select(s => new MqttSubscription(s.Key, s.Value))];
+        }
+    }
+
+    /// <summary>
+    /// Connects (<c>MQTTAsync_connect</c>) and completes with paho's <c>onSuccess</c>. With
+    /// <see cref="ConnectOptions.Reconnect"/>, a failed first connect fails the task and paho goes on
+    /// trying by itself (<see cref="Reconnected"/> follows), until <see cref="DisconnectAsync"/> or disposal.
+    /// </summary>
+    /// <param name="options">How to connect.</param>
+    /// <param name="cancellationToken">Ends the wait, not the connect.</param>
+    /// <exception cref="ArgumentException">The options do not fit this client.</exception>
+    /// <exception cref="MqttException">paho or the broker refused: the codes say which.</exception>
+    public async Task<MqttConnectResult> ConnectAsync(ConnectOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        IReadOnlyList<ParsedServerUri> uris = CheckConnectOptions(options);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        await connectionGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var (resolved, timeLeft) = await Task.Run(() => HostResolver.Resolve(uris, options.ConnectTimeout), cancellationToken).ConfigureAwait(false);
+            bool ownUriAsIs = options.ServerUris.Count == 0 && resolved[0] == ServerUri;
+            var writer = new AsyncConnectOptionsWriter(options, ownUriAsIs ? [] : resolved, timeLeft);
+            var operation = new ConnectOperation(operations, ReportedUri);
+            connectUris = uris;
+            pahoUris = resolved;
+            _ = operation.Task.ContinueWith(
+                t => dispatcher.PostEvent(new MqttConnectedEventArgs(t.Result)),
+                CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            if (!Connect(writer, operation))
+            {
+                writer.Dispose();
+                return await operation.Task.ConfigureAwait(false);
+            }
+            // paho reads these options again for every automatic reconnect.
+            connectMemory?.Dispose();
+            connectMemory = writer;
+            return await operation.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            connectionGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Publishes (<c>MQTTAsync_sendMessage</c>) and completes when paho has the broker's PUBACK (QoS 1) or
+    /// PUBCOMP (QoS 2), or has written a QoS 0 message. While disconnected it is refused
+    /// (<see cref="MqttAsyncReturnCode.Disconnected"/>) unless <see cref="MqttClientOptions.OfflineBuffer"/> is set.
+    /// </summary>
+    /// <param name="topic">The topic name: not empty, no wildcard, at most 65,535 UTF-8 bytes.</param>
+    /// <param name="payload">The payload, at most 268,435,455 bytes (paho copies it).</param>
+    /// <param name="qos">The quality of service.</param>
+    /// <param name="retained">Whether the broker keeps it for future subscribers.</param>
+    /// <param name="cancellationToken">Ends the wait, not the publication.</param>
+    /// <exception cref="MqttException">
+    /// paho refused it (<see cref="MqttException.AsyncReturnCode"/>), the broker refused it (MQTT 5,
+    /// <see cref="MqttException.ReasonCode"/>), or its session was discarded before the acknowledgement
+    /// (<see cref="MqttAsyncReturnCode.OperationIncomplete"/>).
+    /// </exception>
+    public Task<MqttPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQos qos = MqttQos.AtMostOnce, bool retained = false, CancellationToken cancellationToken = default)
+    {
+        Check.Qos(qos, nameof(qos));
+        MqttText.CheckPayloadLength(payload.Length, nameof(payload));
+        using var topicName = Utf8z.TopicName(topic, stackalloc byte[Utf8z.StackBytes], nameof(topic));
+        return Publish(topicName, payload.Span, qos, retained).WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Publishes text as its UTF-8 bytes.</summary>
+    /// <inheritdoc cref="PublishAsync(string, ReadOnlyMemory{byte}, MqttQos, bool, CancellationToken)"/>
+    public Task<MqttPublishResult> PublishAsync(string topic, string payload, MqttQos qos = MqttQos.AtMostOnce, bool retained = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, Encoding.UTF8.GetMaxByteCount(payload.Length)));
+        try
+        {
+            if (UnicodeUtf8.FromUtf16(payload, buffer, out _, out int written, replaceInvalidSequences: false) != OperationStatus.Done)
+                throw new ArgumentException("The payload is not valid UTF-16 (it has an unpaired surrogate), so it has no UTF-8 form.", nameof(payload));
+            return PublishAsync(topic, buffer.AsMemory(0, written), qos, retained, cancellationToken);
+        }
+        finally
+        {
+            // paho copied the payload in MQTTAsync_sendMessage.
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Subscribes to one filter (<c>MQTTAsync_subscribe</c>), and restores it after reconnects.</summary>
+    /// <param name="topicFilter">The filter; <c>+</c> and <c>#</c> allowed as whole levels.</param>
+    /// <param name="qos">The highest QoS to receive with.</param>
+    /// <param name="cancellationToken">Ends the wait, not the subscription.</param>
+    /// <returns>The QoS the broker granted, which may be lower than <paramref name="qos"/>.</returns>
+    /// <exception cref="MqttException">The broker refused (<see cref="MqttReturnCode.BadSubscribe"/> for MQTT 3.1.1, <see cref="MqttException.ReasonCode"/> for MQTT 5), or paho failed.</exception>
+    public async Task<MqttSubscribeResult> SubscribeAsync(string topicFilter, MqttQos qos = MqttQos.AtMostOnce, CancellationToken cancellationToken = default)
+    {
+        Check.Qos(qos, nameof(qos));
+        CheckFilter(topicFilter, nameof(topicFilter));
+        IReadOnlyList<MqttSubscribeResult> results = await SubscribeCore([new MqttSubscription(topicFilter, qos)], restoring: false).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return results[0];
+    }
+
+    /// <summary>Subscribes to several filters in one SUBSCRIBE (<c>MQTTAsync_subscribeMany</c>), and restores the granted ones after reconnects.</summary>
+    /// <param name="subscriptions">The filters and their QoS.</param>
+    /// <param name="cancellationToken">Ends the wait, not the subscription.</param>
+    /// <returns>The broker's answer for each filter, in order: granted (with a QoS) or refused (<see cref="MqttSubscribeResult.IsGranted"/>).</returns>
+    public Task<IReadOnlyList<MqttSubscribeResult>> SubscribeAsync(IEnumerable<MqttSubscription> subscriptions, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subscriptions);
+        MqttSubscription[] requested = [.. subscriptions];
+        if (requested.Length == 0)
+            throw new ArgumentException("Subscribe to at least one filter.", nameof(subscriptions));
+        foreach (MqttSubscription subscription in requested)
+        {
+            Check.Qos(subscription.Qos, nameof(subscriptions));
+            CheckFilter(subscription.TopicFilter, nameof(subscriptions));
+        }
+        return SubscribeCore(requested, restoring: false).WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Unsubscribes from one filter (<c>MQTTAsync_unsubscribe</c>).</summary>
+    /// <param name="topicFilter">The filter as it was subscribed.</param>
+    /// <param name="cancellationToken">Ends the wait, not the unsubscription.</param>
+    /// <returns>The MQTT 5 UNSUBACK reason code, a success (<see cref="MqttReasonCode.NoSubscriptionExisted"/> included); <see cref="MqttReasonCode.Success"/> for MQTT 3.1.1.</returns>
+    public async Task<MqttReasonCode> UnsubscribeAsync(string topicFilter, CancellationToken cancellationToken = default)
+    {
+        CheckFilter(topicFilter, nameof(topicFilter));
+        IReadOnlyList<MqttReasonCode> codes = await UnsubscribeCore([topicFilter]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        if ((int)codes[0] >= 0x80)
+            throw MqttException.Refused(codes[0], "unsubscribe");
+        return codes[0];
+    }
+
+    /// <summary>Unsubscribes from several filters in one UNSUBSCRIBE (<c>MQTTAsync_unsubscribeMany</c>).</summary>
+    /// <param name="topicFilters">The filters as they were subscribed.</param>
+    /// <param name="cancellationToken">Ends the wait, not the unsubscription.</param>
+    /// <returns>The UNSUBACK reason code of each filter (MQTT 5; 0x80 and above are refusals); <see cref="MqttReasonCode.Success"/> for each under MQTT 3.1.1.</returns>
+    public Task<IReadOnlyList<MqttReasonCode>> UnsubscribeAsync(IEnumerable<string> topicFilters, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(topicFilters);
+        string[] filters = [.. topicFilters];
+        if (filters.Length == 0)
+            throw new ArgumentException("Unsubscribe from at least one filter.", nameof(topicFilters));
+        foreach (string filter in filters)
+            CheckFilter(filter, nameof(topicFilters));
+        return UnsubscribeCore(filters).WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends DISCONNECT and closes the connection (<c>MQTTAsync_disconnect</c>): the broker discards the
+    /// will, and paho stops reconnecting.
+    /// </summary>
+    /// <param name="timeout">How long paho may spend completing messages in flight first.</param>
+    /// <param name="cancellationToken">Ends the wait, not the disconnect.</param>
+    public async Task DisconnectAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        Check.Timeout(timeout, nameof(timeout));
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        await connectionGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var operation = new DisconnectOperation(operations);
+            Disconnect(timeout, operation);
+            await operation.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            connectionGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// The messages received from this call on, until the client is disposed or
+    /// <paramref name="cancellationToken"/> fires; it holds at most the receive buffer's capacity.
+    /// </summary>
+    public IAsyncEnumerable<MqttMessage> ReadMessagesAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        return messageReaders.Open(cancellationToken);
+    }
+
+    /// <summary>
+    /// Destroys the client (<c>MQTTAsync_destroy</c>, which sends DISCONNECT if connected). Operations still
+    /// under way fail with <see cref="ObjectDisposedException"/>. Once it returns, no handler runs any more
+    /// (unless it is called from a handler, which then is the last).
+    /// </summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+            return;
+        // First: no handler runs after this, and paho's thread is no longer held by a full buffer.
+        dispatcher.Close();
+        // Destroys once the last native call in progress on another thread has returned.
+        handle.Dispose();
+        CallbackRegistry<IAsyncClientCallbacks>.Unregister(callbackId);
+        operations.AbandonAll(() => new ObjectDisposedException(nameof(MqttAsyncClient)));
+        persistence?.Dispose();
+        connectMemory?.Dispose();
+        connectMemory = null;
+        messageReaders.CompleteAll();
+    }
+
+    /// <inheritdoc cref="Dispose"/>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    unsafe void IAsyncClientCallbacks.OnMessageArrived(ReadOnlySpan<byte> topic, MQTTAsync_message* message)
+    {
+        var received = new MqttMessage(
+            Encoding.UTF8.GetString(topic),
+            new ReadOnlySpan<byte>(message->payload, message->payloadlen).ToArray(),
+            (MqttQos)message->qos,
+            message->retained != 0,
+            message->dup != 0);
+        dispatcher.PostMessage(received);
+    }
+
+    void IAsyncClientCallbacks.OnConnectionLost(string? cause) => dispatcher.PostEvent(new ConnectionLostEventArgs(cause));
+
+    unsafe void IAsyncClientCallbacks.OnDisconnected(MQTTReasonCodes reasonCode, MQTTProperties* properties) =>
+        dispatcher.PostEvent(new ConnectionLostEventArgs(null, (MqttReasonCode)reasonCode, PropertyReader.ReasonString(properties)));
+
+    void IAsyncClientCallbacks.OnConnected(string? cause)
+    {
+        if (cause != AutomaticReconnect)
+            return; // ConnectAsync's own: its onSuccess completed the task, and raises Connected.
+        // Off paho's thread: subscribing waits for paho's receive thread.
+        _ = Task.Run(RestoreSubscriptionsAsync);
+    }
+
+    private static unsafe nint Create(MqttClientOptions options, string idName, PersistenceBridge? store)
+    {
+        using var uri = Utf8z.String(options.ServerUri, stackalloc byte[Utf8z.StackBytes], nameof(options));
+        using var id = Utf8z.String(options.ClientId, stackalloc byte[Utf8z.StackBytes], idName);
+        string? directoryName = options.Persistence.Directory;
+        using var directory = Utf8z.String(directoryName ?? "", stackalloc byte[Utf8z.StackBytes], nameof(options));
+        MQTTAsync_createOptions createOptions = options.Version == MqttVersion.V5
+            ? Initializers.MQTTAsync_createOptions_initializer5
+            : Initializers.MQTTAsync_createOptions_initializer;
+        createOptions.MQTTVersion = (int)options.Version;
+        if (options.OfflineBuffer is { } buffer)
+        {
+            createOptions.sendWhileDisconnected = 1;
+            createOptions.maxBufferedMessages = buffer.MaxMessages;
+            createOptions.deleteOldestMessages = buffer.DeleteOldest ? 1 : 0;
+        }
+        nint client = 0;
+        int rc;
+        fixed (byte* uriPtr = uri)
+        fixed (byte* idPtr = id)
+        fixed (byte* directoryPtr = directory)
+        {
+            int type = MQTTClientPersistenceConstants.MQTTCLIENT_PERSISTENCE_NONE;
+            void* context = null;
+            if (directoryName is not null)
+            {
+                type = MQTTClientPersistenceConstants.MQTTCLIENT_PERSISTENCE_DEFAULT;
+                context = directoryPtr;
+            }
+            else if (store is not null)
+            {
+                type = MQTTClientPersistenceConstants.MQTTCLIENT_PERSISTENCE_USER;
+                context = store.Native;
+            }
+            rc = MQTTAsyncApi.MQTTAsync_createWithOptions(&client, uriPtr, idPtr, type, context, &createOptions);
+        }
+        if (rc != MQTTAsyncConstants.MQTTASYNC_SUCCESS)
+            throw MqttException.FromAsync(rc, "create");
+        return client;
+    }
+
+    private IReadOnlyList<ParsedServerUri> CheckConnectOptions(ConnectOptions options)
+    {
+        if ((options.MqttVersion == MqttVersion.V5) != (Version == MqttVersion.V5))
+            throw new ArgumentException($"A client created for {Version} cannot connect with {options.MqttVersion}; MQTT 5 must be chosen at creation and at connect.", nameof(options));
+        if (options.Password is not null && options.UserName is null && options.MqttVersion != MqttVersion.V5)
+            throw new ArgumentException("MQTT 3.1.1 forbids a password without a user name [MQTT-3.1.2-22]: set UserName too, or no Password.", nameof(options));
+        if (options.ServerUris.Count == 0)
+            return [serverUri];
+        return [.. options.ServerUris.Select(uri => ParsedServerUri.Parse(uri, nameof(options)))];
+    }
+
+    /// <summary>The URI as the caller wrote it, for the one paho reports (which may be a resolved address, or lack its tcp:// scheme).</summary>
+    private string ReportedUri(string connected)
+    {
+        for (int i = 0; i < pahoUris.Count && i < connectUris.Count; i++)
+        {
+            if (pahoUris[i] == connected || pahoUris[i].EndsWith("://" + connected, StringComparison.Ordinal))
+                return connectUris[i].Text;
+        }
+        return connected;
+    }
+
+    private static void CheckFilter(string? topicFilter, string paramName)
+    {
+        using var filter = Utf8z.TopicFilter(topicFilter, stackalloc byte[Utf8z.StackBytes], paramName);
+    }
+
+    /// <summary>
+    /// Before the native call that starts an operation: the operation waits for paho's receive thread,
+    /// so a full receive buffer must not hold that thread until it completes.
+    /// </summary>
+    private static void BeginOperation() => PahoThread.Async.EnterWait();
+
+    /// <summary>After the native call: paho's refusal fails the operation at once; otherwise its completion ends the wait.</summary>
+    /// <returns>Whether paho took the command.</returns>
+    private static bool EndOperation(AsyncOperation operation, Task completion, int returnCode)
+    {
+        if (returnCode != MQTTAsyncConstants.MQTTASYNC_SUCCESS)
+        {
+            PahoThread.Async.ExitWait();
+            operation.Abandon(MqttException.FromAsync(returnCode, operation.Name));
+            return false;
+        }
+        _ = completion.ContinueWith(_ => PahoThread.Async.ExitWait(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return true;
+    }
+
+    /// <summary>The native call threw before paho took the command.</summary>
+    private static void FailOperation(AsyncOperation operation, Exception error)
+    {
+        PahoThread.Async.ExitWait();
+        operation.Abandon(error);
+    }
+
+    private unsafe bool Connect(AsyncConnectOptionsWriter writer, ConnectOperation operation)
+    {
+        BeginOperation();
+        int rc;
+        try
+        {
+            using var use = Use();
+            AsyncOperationCallbacks.Attach(writer.Options, operation, Version == MqttVersion.V5);
+            rc = MQTTAsyncApi.MQTTAsync_connect(use.Client, writer.Options);
+        }
+        catch (Exception e)
+        {
+            FailOperation(operation, e);
+            throw;
+        }
+        return EndOperation(operation, operation.Task, rc);
+    }
+
+    private unsafe void Disconnect(TimeSpan timeout, DisconnectOperation operation)
+    {
+        BeginOperation();
+        int rc;
+        try
+        {
+            using var use = Use();
+            MQTTAsync_disconnectOptions options = Version == MqttVersion.V5
+                ? Initializers.MQTTAsync_disconnectOptions_initializer5
+                : Initializers.MQTTAsync_disconnectOptions_initializer;
+            options.timeout = (int)timeout.TotalMilliseconds;
+            AsyncOperationCallbacks.Attach(&options, operation, Version == MqttVersion.V5);
+            rc = MQTTAsyncApi.MQTTAsync_disconnect(use.Client, &options);
+        }
+        catch (Exception e)
+        {
+            FailOperation(operation, e);
+            throw;
+        }
+        EndOperation(operation, operation.Task, rc);
+    }
+
+    private unsafe Task<MqttPublishResult> Publish(Utf8z topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained)
+    {
+        var operation = new PublishOperation(operations, qos);
+        BeginOperation();
+        int rc;
+        try
+        {
+            using var use = Use();
+            byte empty = 0;
+            fixed (byte* topicPtr = topic)
+            fixed (byte* payloadPtr = payload)
+            {
+                MQTTAsync_message message = Initializers.MQTTAsync_message_initializer;
+                // An empty span pins as NULL; paho wants a pointer even for zero bytes.
+                message.payload = payloadPtr is null ? &empty : payloadPtr;
+                message.payloadlen = payload.Length;
+                message.qos = (int)qos;
+                message.retained = retained ? 1 : 0;
+                MQTTAsync_responseOptions response = Initializers.MQTTAsync_responseOptions_initializer;
+                AsyncOperationCallbacks.Attach(&response, operation, Version == MqttVersion.V5);
+                rc = MQTTAsyncApi.MQTTAsync_sendMessage(use.Client, topicPtr, &message, &response);
+            }
+        }
+        catch (Exception e)
+        {
+            FailOperation(operation, e);
+            throw;
+        }
+        EndOperation(operation, operation.Task, rc);
+        return operation.Task;
+    }
+
+    private async Task<IReadOnlyList<MqttSubscribeResult>> SubscribeCore(IReadOnlyList<MqttSubscription> requested, bool restoring)
+    {
+        var operation = new SubscribeOperation(operations, requested);
+        StartSubscribe(operation, requested, restoring);
+        IReadOnlyList<MqttSubscribeResult> results = await operation.Task.ConfigureAwait(false);
+        lock (subscriptionsGate)
+        {
+            foreach (MqttSubscribeResult result in results)
+            {
+                if (result.IsGranted)
+                    subscriptions[result.TopicFilter] = result.RequestedQos;
+            }
+        }
+        return results;
+    }
+
+    private async Task<IReadOnlyList<MqttReasonCode>> UnsubscribeCore(IReadOnlyList<string> filters)
+    {
+        var operation = new UnsubscribeOperation(operations, filters.Count);
+        StartUnsubscribe(operation, filters);
+        IReadOnlyList<MqttReasonCode> codes = await operation.Task.ConfigureAwait(false);
+        lock (subscriptionsGate)
+        {
+            for (int i = 0; i < filters.Count; i++)
+            {
+                if ((int)codes[i] < 0x80)
+                    subscriptions.Remove(filters[i]);
+            }
+        }
+        return codes;
+    }
+
+    private unsafe void StartSubscribe(SubscribeOperation operation, IReadOnlyList<MqttSubscription> requested, bool restoring)
+    {
+        BeginOperation();
+        int rc;
+        try
+        {
+            using var use = Use();
+            using var arena = new NativeArena();
+            var topics = arena.AllocateArray<nint>(requested.Count);
+            var qos = arena.AllocateArray<int>(requested.Count);
+            for (int i = 0; i < requested.Count; i++)
+            {
+                topics[i] = (nint)arena.CopyString(requested[i].TopicFilter, nameof(requested));
+                qos[i] = (int)requested[i].Qos;
+            }
+            bool mqtt5 = Version == MqttVersion.V5;
+            MQTTAsync_responseOptions response = Initializers.MQTTAsync_responseOptions_initializer;
+            AsyncOperationCallbacks.Attach(&response, operation, mqtt5);
+            // A restored subscription gets retained messages only if the broker had lost it (MQTT 5).
+            if (mqtt5 && restoring)
+                response.subscribeOptions.retainHandling = 1;
+            // paho copies the filters into its command.
+            rc = MQTTAsyncApi.MQTTAsync_subscribeMany(use.Client, requested.Count, (byte**)topics, qos, &response);
+        }
+        catch (Exception e)
+        {
+            FailOperation(operation, e);
+            throw;
+        }
+        EndOperation(operation, operation.Task, rc);
+    }
+
+    private unsafe void StartUnsubscribe(UnsubscribeOperation operation, IReadOnlyList<string> filters)
+    {
+        BeginOperation();
+        int rc;
+        try
+        {
+            using var use = Use();
+            using var arena = new NativeArena();
+            var topics = arena.AllocateArray<nint>(filters.Count);
+            for (int i = 0; i < filters.Count; i++)
+                topics[i] = (nint)arena.CopyString(filters[i], nameof(filters));
+            MQTTAsync_responseOptions response = Initializers.MQTTAsync_responseOptions_initializer;
+            AsyncOperationCallbacks.Attach(&response, operation, Version == MqttVersion.V5);
+            rc = MQTTAsyncApi.MQTTAsync_unsubscribeMany(use.Client, filters.Count, (byte**)topics, &response);
+        }
+        catch (Exception e)
+        {
+            FailOperation(operation, e);
+            throw;
+        }
+        EndOperation(operation, operation.Task, rc);
+    }
+
+    /// <summary>After paho's automatic reconnect: subscribes again to everything the client had, then raises <see cref="Reconnected"/>.</summary>
+    private async Task RestoreSubscriptionsAsync()
+    {
+        MqttSubscription[] had = [.. Subscriptions];
+        IReadOnlyList<MqttSubscribeResult> restored = [];
+        MqttException? failure = null;
+        if (had.Length > 0)
+        {
+            try
+            {
+                restored = await SubscribeCore(had, restoring: true).ConfigureAwait(false);
+            }
+            catch (MqttException e)
+            {
+                failure = e;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+        }
+        dispatcher.PostEvent(new MqttReconnectedEventArgs(restored, failure));
+    }
+
+    private ValueTask DispatchAsync(object item, CancellationToken stopping)
+    {
+        switch (item)
+        {
+            case MqttMessage message:
+                try
+                {
+                    MessageReceived?.Invoke(this, new MqttMessageReceivedEventArgs(message));
+                }
+                catch (Exception e)
+                {
+                    System.Diagnostics.Trace.TraceError($"PahoSharp: a MessageReceived handler of client \"{ClientId}\" threw: {e}");
+                }
+                return messageReaders.DeliverAsync(message, stopping);
+            case ConnectionLostEventArgs lost:
+                ConnectionLost?.Invoke(this, lost);
+                break;
+            case MqttReconnectedEventArgs reconnected:
+                Reconnected?.Invoke(this, reconnected);
+                break;
+            case MqttConnectedEventArgs connected:
+                Connected?.Invoke(this, connected);
+                break;
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    private NativeUse Use()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        return new NativeUse(handle);
+    }
+
+    /// <summary>Holds a reference on the handle for one native call, so a concurrent Dispose destroys only after it.</summary>
+    private readonly ref struct NativeUse
+    {
+        private readonly AsyncClientHandle handle;
+
+        public NativeUse(AsyncClientHandle handle)
+        {
+            bool added = false;
+            handle.DangerousAddRef(ref added);
+            this.handle = handle;
+            Client = handle.DangerousGetHandle();
+        }
+
+        public nint Client { get; }
+
+        public void Dispose() => handle.DangerousRelease();
+    }
+}
