@@ -1,30 +1,81 @@
-// Connects once and says how it went, for tests that need PahoSharp in a process of its own:
+// One-shot clients for tests that need PahoSharp in a process of its own (a resolver sandbox, a
+// process killed with SIGKILL):
 //   PahoSharp.Probe connect URI CONNECT_TIMEOUT_SECONDS
-// Prints "connected" or "failed: MESSAGE", then "elapsed-ms: N"; exit status 0, 1 (failed) or 2 (usage).
+//       connects once (MqttClient); prints "connected" or "failed: MESSAGE", then "elapsed-ms: N"
+//   PahoSharp.Probe async-publish URI CLIENT_ID STORE COUNT
+//       connects (MqttAsyncClient, persistent session, STORE), prints "connected", waits for a line on
+//       standard input, publishes COUNT QoS 1 messages (payloads "0".."COUNT-1") without waiting for
+//       them, prints "published", then waits to be killed
+//   PahoSharp.Probe async-resume URI CLIENT_ID STORE
+//       connects the same way (paho restores what STORE kept and sends it again), prints
+//       "connected", then waits to be killed
+// STORE is file:DIRECTORY (paho's file store) or sqlite:PATH (PahoSharp.Persistence.Sqlite).
+// Exit status 0, 1 (failed) or 2 (usage).
 using System.Diagnostics;
 using System.Globalization;
 using PahoSharp;
+using PahoSharp.Persistence.Sqlite;
 
-if (args is not ["connect", var uri, var seconds] || !int.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out int timeout))
+switch (args)
 {
-    Console.Error.WriteLine("usage: PahoSharp.Probe connect URI CONNECT_TIMEOUT_SECONDS");
-    return 2;
+    case ["connect", var uri, var seconds] when int.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out int timeout):
+        return Connect(uri, timeout);
+    case ["async-publish", var uri, var clientId, var store, var count] when int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out int messages):
+        return await AsyncPublishAsync(uri, clientId, store, messages);
+    case ["async-resume", var uri, var clientId, var store]:
+        return await AsyncPublishAsync(uri, clientId, store, 0);
+    default:
+        Console.Error.WriteLine("usage: PahoSharp.Probe connect URI SECONDS | async-publish URI CLIENT_ID STORE COUNT | async-resume URI CLIENT_ID STORE");
+        return 2;
 }
 
-var elapsed = Stopwatch.StartNew();
-int status;
-try
+static int Connect(string uri, int timeout)
 {
-    using var client = new MqttClient(uri, "pahosharp-probe");
-    client.Connect(new ConnectOptions { ConnectTimeout = TimeSpan.FromSeconds(timeout) });
+    var elapsed = Stopwatch.StartNew();
+    int status;
+    try
+    {
+        using var client = new MqttClient(uri, "pahosharp-probe");
+        client.Connect(new ConnectOptions { ConnectTimeout = TimeSpan.FromSeconds(timeout) });
+        Console.WriteLine("connected");
+        client.Disconnect(TimeSpan.FromSeconds(1));
+        status = 0;
+    }
+    catch (MqttException e)
+    {
+        Console.WriteLine($"failed: {e.Message}");
+        status = 1;
+    }
+    Console.WriteLine($"elapsed-ms: {elapsed.ElapsedMilliseconds}");
+    return status;
+}
+
+static async Task<int> AsyncPublishAsync(string uri, string clientId, string store, int count)
+{
+    ClientPersistence persistence = store switch
+    {
+        _ when store.StartsWith("file:", StringComparison.Ordinal) => ClientPersistence.InDirectory(store["file:".Length..]),
+        _ when store.StartsWith("sqlite:", StringComparison.Ordinal) => ClientPersistence.Custom(new SqlitePersistence(store["sqlite:".Length..])),
+        _ => throw new ArgumentException($"Unknown store \"{store}\": file:DIRECTORY or sqlite:PATH.", nameof(store)),
+    };
+    using var client = new MqttAsyncClient(new MqttClientOptions { ServerUri = uri, ClientId = clientId, Persistence = persistence });
+    try
+    {
+        await client.ConnectAsync(new ConnectOptions { CleanSession = false, MaxInflight = 1000 });
+    }
+    catch (MqttException e)
+    {
+        Console.WriteLine($"failed: {e.Message}");
+        return 1;
+    }
     Console.WriteLine("connected");
-    client.Disconnect(TimeSpan.FromSeconds(1));
-    status = 0;
+    if (count > 0)
+    {
+        _ = Console.ReadLine();
+        for (int i = 0; i < count; i++)
+            _ = client.PublishAsync("probe/persisted", i.ToString(CultureInfo.InvariantCulture), MqttQos.AtLeastOnce);
+        Console.WriteLine("published");
+    }
+    await Task.Delay(Timeout.Infinite);
+    return 0;
 }
-catch (MqttException e)
-{
-    Console.WriteLine($"failed: {e.Message}");
-    status = 1;
-}
-Console.WriteLine($"elapsed-ms: {elapsed.ElapsedMilliseconds}");
-return status;
