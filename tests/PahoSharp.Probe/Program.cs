@@ -6,10 +6,10 @@
 //       connects (MqttAsyncClient, persistent session, STORE), prints "connected", waits for a line on
 //       standard input, publishes COUNT QoS 1 messages (payloads "0".."COUNT-1") without waiting for
 //       them, prints "published", then waits to be killed
-//   PahoSharp.Probe async-resume URI CLIENT_ID STORE
-//       connects the same way (paho restores what STORE kept and sends it again), prints
-//       "connected", then waits to be killed
-// STORE is file:DIRECTORY (paho's file store) or sqlite:PATH (PahoSharp.Persistence.Sqlite).
+//   PahoSharp.Probe async-resume URI CLIENT_ID STORE CONNECT_URI
+//       is created the same way (paho keys its store by client identifier and the URI of creation,
+//       and restores what it kept), connects to CONNECT_URI, prints "connected", then waits to be killed
+// STORE is file:DIRECTORY (paho's file store), sqlite:PATH (PahoSharp.Persistence.Sqlite) or none.
 // Exit status 0, 1 (failed) or 2 (usage).
 using System.Diagnostics;
 using System.Globalization;
@@ -21,11 +21,11 @@ switch (args)
     case ["connect", var uri, var seconds] when int.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out int timeout):
         return Connect(uri, timeout);
     case ["async-publish", var uri, var clientId, var store, var count] when int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out int messages):
-        return await AsyncPublishAsync(uri, clientId, store, messages);
-    case ["async-resume", var uri, var clientId, var store]:
-        return await AsyncPublishAsync(uri, clientId, store, 0);
+        return await AsyncPublishAsync(uri, clientId, store, messages, null);
+    case ["async-resume", var uri, var clientId, var store, var connectUri]:
+        return await AsyncPublishAsync(uri, clientId, store, 0, connectUri);
     default:
-        Console.Error.WriteLine("usage: PahoSharp.Probe connect URI SECONDS | async-publish URI CLIENT_ID STORE COUNT | async-resume URI CLIENT_ID STORE");
+        Console.Error.WriteLine("usage: PahoSharp.Probe connect URI SECONDS | async-publish URI CLIENT_ID STORE COUNT | async-resume URI CLIENT_ID STORE CONNECT_URI");
         return 2;
 }
 
@@ -50,18 +50,22 @@ static int Connect(string uri, int timeout)
     return status;
 }
 
-static async Task<int> AsyncPublishAsync(string uri, string clientId, string store, int count)
+static async Task<int> AsyncPublishAsync(string uri, string clientId, string store, int count, string? connectUri)
 {
     ClientPersistence persistence = store switch
     {
         _ when store.StartsWith("file:", StringComparison.Ordinal) => ClientPersistence.InDirectory(store["file:".Length..]),
         _ when store.StartsWith("sqlite:", StringComparison.Ordinal) => ClientPersistence.Custom(new SqlitePersistence(store["sqlite:".Length..])),
+        "none" => ClientPersistence.None,
         _ => throw new ArgumentException($"Unknown store \"{store}\": file:DIRECTORY or sqlite:PATH.", nameof(store)),
     };
     using var client = new MqttAsyncClient(new MqttClientOptions { ServerUri = uri, ClientId = clientId, Persistence = persistence });
     try
     {
-        await client.ConnectAsync(new ConnectOptions { CleanSession = false, MaxInflight = 1000 });
+        var options = new ConnectOptions { CleanSession = false, MaxInflight = 1000 };
+        if (connectUri is not null)
+            options.ServerUris.Add(connectUri);
+        await client.ConnectAsync(options);
     }
     catch (MqttException e)
     {
