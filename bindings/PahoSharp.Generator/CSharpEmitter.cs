@@ -33,10 +33,13 @@ internal static class CSharpEmitter
             ["Structs.g.cs"] = EmitStructs(model, banner),
             ["Constants.g.cs"] = EmitConstants(model, banner),
             ["Initializers.g.cs"] = EmitInitializers(model, banner),
+            // The shared MQTTProperties/MQTTReasonCode functions are bound to both libraries: each
+            // library tracks its own heap, so properties must be built and freed by the library that
+            // reads them (freed through the other, they would leak).
             ["MQTTClientApi.g.cs"] = EmitApi(model, banner, "MQTTClientApi", "paho-mqtt3cs", f => f.Header != "MQTTAsync.h",
                 "The synchronous MQTTClient API (MQTTClient.h) and the shared MQTTProperties/MQTTReasonCode functions, from libpaho-mqtt3cs."),
-            ["MQTTAsyncApi.g.cs"] = EmitApi(model, banner, "MQTTAsyncApi", "paho-mqtt3as", f => f.Header == "MQTTAsync.h",
-                "The asynchronous MQTTAsync API (MQTTAsync.h), from libpaho-mqtt3as."),
+            ["MQTTAsyncApi.g.cs"] = EmitApi(model, banner, "MQTTAsyncApi", "paho-mqtt3as", f => f.Header != "MQTTClient.h",
+                "The asynchronous MQTTAsync API (MQTTAsync.h) and the shared MQTTProperties/MQTTReasonCode functions, from libpaho-mqtt3as."),
         };
         return files;
     }

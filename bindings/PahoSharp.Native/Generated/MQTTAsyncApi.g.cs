@@ -5,11 +5,112 @@ using System.Runtime.InteropServices;
 
 namespace PahoSharp.Native;
 
-/// <summary>The asynchronous MQTTAsync API (MQTTAsync.h), from libpaho-mqtt3as.</summary>
+/// <summary>The asynchronous MQTTAsync API (MQTTAsync.h) and the shared MQTTProperties/MQTTReasonCode functions, from libpaho-mqtt3as.</summary>
 public static unsafe partial class MQTTAsyncApi
 {
     /// <summary>The library name the imports bind to (resolved by PahoLibraryResolver).</summary>
     public const string Library = "paho-mqtt3as";
+
+    /// <summary>Returns a printable string description of an MQTT V5 property code.</summary>
+    /// <param name="value">C type: <c>enum MQTTPropertyCodes</c>.</param>
+    /// <returns>C type: <c>const char *</c>.</returns>
+    [LibraryImport(Library)]
+    public static partial byte* MQTTPropertyName(MQTTPropertyCodes value);
+
+    /// <summary>Returns the MQTT V5 type code of an MQTT V5 property.</summary>
+    /// <param name="value">C type: <c>enum MQTTPropertyCodes</c>.</param>
+    /// <returns>C type: <c>int</c>.</returns>
+    [LibraryImport(Library)]
+    public static partial int MQTTProperty_getType(MQTTPropertyCodes value);
+
+    /// <summary>Returns the length of the properties structure when serialized ready for network transmission.</summary>
+    /// <param name="props">C type: <c>MQTTProperties *</c>.</param>
+    /// <returns>C type: <c>int</c>.</returns>
+    [LibraryImport(Library)]
+    public static partial int MQTTProperties_len(MQTTProperties* props);
+
+    /// <summary>Add a property pointer to the property array. There is no memory allocation.</summary>
+    /// <param name="props">C type: <c>MQTTProperties *</c>.</param>
+    /// <param name="prop">C type: <c>const MQTTProperty *</c>.</param>
+    /// <returns>C type: <c>int</c>.</returns>
+    [LibraryImport(Library)]
+    public static partial int MQTTProperties_add(MQTTProperties* props, MQTTProperty* prop);
+
+    /// <summary>Serialize the given property list to a character buffer, e.g. for writing to the network.</summary>
+    /// <param name="pptr">C type: <c>char **</c>.</param>
+    /// <param name="properties">C type: <c>const MQTTProperties *</c>.</param>
+    /// <returns>C type: <c>int</c>.</returns>
+    [LibraryImport(Library)]
+    public static partial int MQTTProperties_write(byte** pptr, MQTTProperties* properties);
+
+    /// <summary>Reads a property list from a character buffer into an array.</summary>
+    /// <param name="properties">C type: <c>MQTTProperties *</c>.</param>
+    /// <param name="pptr">C type: <c>char **</c>.</param>
+    /// <param name="enddata">C type: <c>char *</c>.</param>
+    /// <returns>C type: <c>int</c>.</returns>
+    [LibraryImport(Library)]
+    public static partial int MQTTProperties_read(MQTTProperties* properties, byte** pptr, byte* enddata);
+
+    /// <summary>Free all memory allocated to the property list, including any to individual properties.</summary>
+    /// <param name="properties">C type: <c>MQTTProperties *</c>.</param>
+    [LibraryImport(Library)]
+    public static partial void MQTTProperties_free(MQTTProperties* properties);
+
+    /// <summary>Copy the contents of a property list, allocating additional memory if needed.</summary>
+    /// <param name="props">C type: <c>const MQTTProperties *</c>.</param>
+    /// <returns>C type: <c>MQTTProperties</c>.</returns>
+    [LibraryImport(Library)]
+    public static partial MQTTProperties MQTTProperties_copy(MQTTProperties* props);
+
+    /// <summary>Checks if property list contains a specific property.</summary>
+    /// <param name="props">C type: <c>MQTTProperties *</c>.</param>
+    /// <param name="propid">C type: <c>enum MQTTPropertyCodes</c>.</param>
+    /// <returns>C type: <c>int</c>.</returns>
+    [LibraryImport(Library)]
+    public static partial int MQTTProperties_hasProperty(MQTTProperties* props, MQTTPropertyCodes propid);
+
+    /// <summary>Returns the number of instances of a property id. Most properties can exist only once. User properties and subscription ids can exist more than once.</summary>
+    /// <param name="props">C type: <c>MQTTProperties *</c>.</param>
+    /// <param name="propid">C type: <c>enum MQTTPropertyCodes</c>.</param>
+    /// <returns>C type: <c>int</c>.</returns>
+    [LibraryImport(Library)]
+    public static partial int MQTTProperties_propertyCount(MQTTProperties* props, MQTTPropertyCodes propid);
+
+    /// <summary>Returns the integer value of a specific property. The property given must be a numeric type.</summary>
+    /// <param name="props">C type: <c>MQTTProperties *</c>.</param>
+    /// <param name="propid">C type: <c>enum MQTTPropertyCodes</c>.</param>
+    /// <returns>C type: <c>int</c>.</returns>
+    [LibraryImport(Library)]
+    public static partial int MQTTProperties_getNumericValue(MQTTProperties* props, MQTTPropertyCodes propid);
+
+    /// <summary>Returns the integer value of a specific property when it's not the only instance. The property given must be a numeric type.</summary>
+    /// <param name="props">C type: <c>MQTTProperties *</c>.</param>
+    /// <param name="propid">C type: <c>enum MQTTPropertyCodes</c>.</param>
+    /// <param name="index">C type: <c>int</c>.</param>
+    /// <returns>C type: <c>int</c>.</returns>
+    [LibraryImport(Library)]
+    public static partial int MQTTProperties_getNumericValueAt(MQTTProperties* props, MQTTPropertyCodes propid, int index);
+
+    /// <summary>Returns a pointer to the property structure for a specific property.</summary>
+    /// <param name="props">C type: <c>MQTTProperties *</c>.</param>
+    /// <param name="propid">C type: <c>enum MQTTPropertyCodes</c>.</param>
+    /// <returns>C type: <c>MQTTProperty *</c>.</returns>
+    [LibraryImport(Library)]
+    public static partial MQTTProperty* MQTTProperties_getProperty(MQTTProperties* props, MQTTPropertyCodes propid);
+
+    /// <summary>Returns a pointer to the property structure for a specific property when it's not the only instance.</summary>
+    /// <param name="props">C type: <c>MQTTProperties *</c>.</param>
+    /// <param name="propid">C type: <c>enum MQTTPropertyCodes</c>.</param>
+    /// <param name="index">C type: <c>int</c>.</param>
+    /// <returns>C type: <c>MQTTProperty *</c>.</returns>
+    [LibraryImport(Library)]
+    public static partial MQTTProperty* MQTTProperties_getPropertyAt(MQTTProperties* props, MQTTPropertyCodes propid, int index);
+
+    /// <summary>Returns a printable string description of an MQTT V5 reason code.</summary>
+    /// <param name="value">C type: <c>enum MQTTReasonCodes</c>.</param>
+    /// <returns>C type: <c>const char *</c>.</returns>
+    [LibraryImport(Library)]
+    public static partial byte* MQTTReasonCode_toString(MQTTReasonCodes value);
 
     /// <summary>Global init of mqtt library. Call once on program start to set global behaviour. handle_openssl_init - if mqtt library should handle openssl init (1) or rely on the caller to init it before using mqtt (0)</summary>
     /// <param name="inits">C type: <c>MQTTAsync_init_options *</c>.</param>
