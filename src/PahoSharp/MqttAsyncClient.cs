@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Text;
 using PahoSharp.Interop;
 using PahoSharp.Interop.Async;
+using PahoSharp.Interop.Properties;
+using PahoSharp.Interop.Writers;
 using PahoSharp.Native;
 using UnicodeUtf8 = System.Text.Unicode.Utf8;
 
@@ -32,7 +34,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     private readonly AsyncOperationSet operations = new();
     private readonly PersistenceBridge? persistence;
     private readonly Lock subscriptionsGate = new();
-    private readonly Dictionary<string, MqttQos> subscriptions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MqttSubscription> subscriptions = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim connectionGate = new(1, 1);
     private AsyncConnectOptionsWriter? connectMemory;
     private IReadOnlyList<ParsedServerUri> connectUris = [];
@@ -98,7 +100,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     /// <summary><see cref="ConnectAsync"/> connected. Raised on the client's dispatcher.</summary>
     public event EventHandler<MqttConnectedEventArgs>? Connected;
 
-    /// <summary>The connection ended without <see cref="DisconnectAsync"/>; paho reconnects if told to. Raised on the client's dispatcher.</summary>
+    /// <summary>The connection ended without <see cref="DisconnectAsync(TimeSpan, CancellationToken)"/>; paho reconnects if told to. Raised on the client's dispatcher.</summary>
     public event EventHandler<ConnectionLostEventArgs>? ConnectionLost;
 
     /// <summary>paho reconnected by itself, and the client subscribed again to what it had. Raised on the client's dispatcher.</summary>
@@ -134,14 +136,14 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         get
         {
             lock (subscriptionsGate)
-                return [.. subscriptions.Select(s => new MqttSubscription(s.Key, s.Value))];
+                return [.. subscriptions.Values];
         }
     }
 
     /// <summary>
     /// Connects (<c>MQTTAsync_connect</c>) and completes with paho's <c>onSuccess</c>. With
     /// <see cref="ConnectOptions.Reconnect"/>, a failed first connect fails the task and paho goes on
-    /// trying by itself (<see cref="Reconnected"/> follows), until <see cref="DisconnectAsync"/> or disposal.
+    /// trying by itself (<see cref="Reconnected"/> follows), until <see cref="DisconnectAsync(TimeSpan, CancellationToken)"/> or disposal.
     /// </summary>
     /// <param name="options">How to connect.</param>
     /// <param name="cancellationToken">Ends the wait, not the connect.</param>
@@ -150,7 +152,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     public async Task<MqttConnectResult> ConnectAsync(ConnectOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        IReadOnlyList<ParsedServerUri> uris = CheckConnectOptions(options);
+        IReadOnlyList<ParsedServerUri> uris = ConnectOptionsCheck.Check(options, Version, serverUri, canReconnect: true);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
         await connectionGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -195,12 +197,25 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     /// <see cref="MqttException.ReasonCode"/>), or its session was discarded before the acknowledgement
     /// (<see cref="MqttAsyncReturnCode.OperationIncomplete"/>).
     /// </exception>
-    public Task<MqttPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQos qos = MqttQos.AtMostOnce, bool retained = false, CancellationToken cancellationToken = default)
+    public Task<MqttPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQos qos = MqttQos.AtMostOnce, bool retained = false, CancellationToken cancellationToken = default) =>
+        PublishAsync(topic, payload, qos, retained, null, cancellationToken);
+
+    /// <summary>Publishes with MQTT 5 publication properties.</summary>
+    /// <inheritdoc cref="PublishAsync(string, ReadOnlyMemory{byte}, MqttQos, bool, CancellationToken)"/>
+    /// <param name="topic">The topic name: not empty, no wildcard, at most 65,535 UTF-8 bytes.</param>
+    /// <param name="payload">The payload, at most 268,435,455 bytes (paho copies it).</param>
+    /// <param name="qos">The quality of service.</param>
+    /// <param name="retained">Whether the broker keeps it for future subscribers.</param>
+    /// <param name="properties">Payload format, message expiry, content type, response topic, correlation data, topic alias, user properties; MQTT 5 only.</param>
+    /// <param name="cancellationToken">Ends the wait, not the publication.</param>
+    public Task<MqttPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQos qos, bool retained, MqttProperties? properties, CancellationToken cancellationToken = default)
     {
         Check.Qos(qos, nameof(qos));
         MqttText.CheckPayloadLength(payload.Length, nameof(payload));
+        CheckProperties(properties, PropertyPacket.Publish, nameof(properties));
         using var topicName = Utf8z.TopicName(topic, stackalloc byte[Utf8z.StackBytes], nameof(topic));
-        return Publish(topicName, payload.Span, qos, retained).WaitAsync(cancellationToken);
+        using var written = new PropertiesWriter(properties, PropertiesLibrary.Async, PropertyPacket.Publish, nameof(properties));
+        return Publish(topicName, payload.Span, qos, retained, written).WaitAsync(cancellationToken);
     }
 
     /// <summary>Publishes text as its UTF-8 bytes.</summary>
@@ -232,7 +247,19 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     {
         Check.Qos(qos, nameof(qos));
         CheckFilter(topicFilter, nameof(topicFilter));
-        IReadOnlyList<MqttSubscribeResult> results = await SubscribeCore([new MqttSubscription(topicFilter, qos)], restoring: false).WaitAsync(cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<MqttSubscribeResult> results = await SubscribeCore([new MqttSubscription(topicFilter, qos)], null, restoring: false).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return results[0];
+    }
+
+    /// <summary>Subscribes to one filter with MQTT 5 subscribe options and properties, and restores it after reconnects.</summary>
+    /// <param name="subscription">The filter, its QoS and its subscribe options.</param>
+    /// <param name="properties">A subscription identifier and user properties; MQTT 5 only.</param>
+    /// <param name="cancellationToken">Ends the wait, not the subscription.</param>
+    /// <returns>The QoS the broker granted.</returns>
+    /// <exception cref="MqttException">The broker refused, or paho failed.</exception>
+    public async Task<MqttSubscribeResult> SubscribeAsync(MqttSubscription subscription, MqttProperties? properties = null, CancellationToken cancellationToken = default)
+    {
+        IReadOnlyList<MqttSubscribeResult> results = await SubscribeAsync([subscription], properties, cancellationToken).ConfigureAwait(false);
         return results[0];
     }
 
@@ -240,7 +267,15 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     /// <param name="subscriptions">The filters and their QoS.</param>
     /// <param name="cancellationToken">Ends the wait, not the subscription.</param>
     /// <returns>The broker's answer for each filter, in order: granted (with a QoS) or refused (<see cref="MqttSubscribeResult.IsGranted"/>).</returns>
-    public Task<IReadOnlyList<MqttSubscribeResult>> SubscribeAsync(IEnumerable<MqttSubscription> subscriptions, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<MqttSubscribeResult>> SubscribeAsync(IEnumerable<MqttSubscription> subscriptions, CancellationToken cancellationToken = default) =>
+        SubscribeAsync(subscriptions, null, cancellationToken);
+
+    /// <summary>Subscribes to several filters in one SUBSCRIBE with MQTT 5 properties, and restores the granted ones after reconnects.</summary>
+    /// <inheritdoc cref="SubscribeAsync(IEnumerable{MqttSubscription}, CancellationToken)"/>
+    /// <param name="subscriptions">The filters, their QoS and their subscribe options.</param>
+    /// <param name="properties">A subscription identifier and user properties; MQTT 5 only.</param>
+    /// <param name="cancellationToken">Ends the wait, not the subscription.</param>
+    public Task<IReadOnlyList<MqttSubscribeResult>> SubscribeAsync(IEnumerable<MqttSubscription> subscriptions, MqttProperties? properties, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subscriptions);
         MqttSubscription[] requested = [.. subscriptions];
@@ -250,18 +285,29 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         {
             Check.Qos(subscription.Qos, nameof(subscriptions));
             CheckFilter(subscription.TopicFilter, nameof(subscriptions));
+            SubscribeOptionsWriter.Check(subscription, Version == MqttVersion.V5, nameof(subscriptions));
         }
-        return SubscribeCore(requested, restoring: false).WaitAsync(cancellationToken);
+        CheckProperties(properties, PropertyPacket.Subscribe, nameof(properties));
+        return SubscribeCore(requested, properties, restoring: false).WaitAsync(cancellationToken);
     }
 
     /// <summary>Unsubscribes from one filter (<c>MQTTAsync_unsubscribe</c>).</summary>
     /// <param name="topicFilter">The filter as it was subscribed.</param>
     /// <param name="cancellationToken">Ends the wait, not the unsubscription.</param>
     /// <returns>The MQTT 5 UNSUBACK reason code, a success (<see cref="MqttReasonCode.NoSubscriptionExisted"/> included); <see cref="MqttReasonCode.Success"/> for MQTT 3.1.1.</returns>
-    public async Task<MqttReasonCode> UnsubscribeAsync(string topicFilter, CancellationToken cancellationToken = default)
+    public Task<MqttReasonCode> UnsubscribeAsync(string topicFilter, CancellationToken cancellationToken = default) =>
+        UnsubscribeAsync(topicFilter, null, cancellationToken);
+
+    /// <summary>Unsubscribes from one filter with MQTT 5 properties.</summary>
+    /// <inheritdoc cref="UnsubscribeAsync(string, CancellationToken)"/>
+    /// <param name="topicFilter">The filter as it was subscribed.</param>
+    /// <param name="properties">User properties; MQTT 5 only.</param>
+    /// <param name="cancellationToken">Ends the wait, not the unsubscription.</param>
+    public async Task<MqttReasonCode> UnsubscribeAsync(string topicFilter, MqttProperties? properties, CancellationToken cancellationToken = default)
     {
         CheckFilter(topicFilter, nameof(topicFilter));
-        IReadOnlyList<MqttReasonCode> codes = await UnsubscribeCore([topicFilter]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        CheckProperties(properties, PropertyPacket.Unsubscribe, nameof(properties));
+        IReadOnlyList<MqttReasonCode> codes = await UnsubscribeCore([topicFilter], properties).WaitAsync(cancellationToken).ConfigureAwait(false);
         if ((int)codes[0] >= 0x80)
             throw MqttException.Refused(codes[0], "unsubscribe");
         return codes[0];
@@ -279,7 +325,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
             throw new ArgumentException("Unsubscribe from at least one filter.", nameof(topicFilters));
         foreach (string filter in filters)
             CheckFilter(filter, nameof(topicFilters));
-        return UnsubscribeCore(filters).WaitAsync(cancellationToken);
+        return UnsubscribeCore(filters, null).WaitAsync(cancellationToken);
     }
 
     /// <summary>
@@ -288,7 +334,23 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     /// </summary>
     /// <param name="timeout">How long paho may spend completing messages in flight first.</param>
     /// <param name="cancellationToken">Ends the wait, not the disconnect.</param>
-    public async Task DisconnectAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    public Task DisconnectAsync(TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        DisconnectCoreAsync(timeout, MqttReasonCode.Success, null, cancellationToken);
+
+    /// <summary>MQTT 5: sends DISCONNECT with a reason code and properties; paho stops reconnecting.</summary>
+    /// <param name="timeout">How long paho may spend completing messages in flight first.</param>
+    /// <param name="reasonCode">The reason: <see cref="MqttReasonCode.Success"/> (normal), <see cref="MqttReasonCode.DisconnectWithWillMessage"/> (the broker publishes the will), or an error code of 0x80 or more.</param>
+    /// <param name="properties">Session expiry interval, reason string, user properties.</param>
+    /// <param name="cancellationToken">Ends the wait, not the disconnect.</param>
+    public Task DisconnectAsync(TimeSpan timeout, MqttReasonCode reasonCode, MqttProperties? properties = null, CancellationToken cancellationToken = default)
+    {
+        if (Version != MqttVersion.V5)
+            throw new InvalidOperationException("A DISCONNECT reason code exists only in MQTT 5; create the client with MqttVersion.V5.");
+        CheckProperties(properties, PropertyPacket.Disconnect, nameof(properties));
+        return DisconnectCoreAsync(timeout, reasonCode, properties, cancellationToken);
+    }
+
+    private async Task DisconnectCoreAsync(TimeSpan timeout, MqttReasonCode reasonCode, MqttProperties? properties, CancellationToken cancellationToken)
     {
         Check.Timeout(timeout, nameof(timeout));
         ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
@@ -296,7 +358,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         try
         {
             var operation = new DisconnectOperation(operations);
-            Disconnect(timeout, operation);
+            Disconnect(timeout, reasonCode, properties, operation);
             await operation.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -350,14 +412,15 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
             new ReadOnlySpan<byte>(message->payload, message->payloadlen).ToArray(),
             (MqttQos)message->qos,
             message->retained != 0,
-            message->dup != 0);
+            message->dup != 0,
+            PropertiesReader.Read(&message->properties));
         dispatcher.PostMessage(received);
     }
 
     void IAsyncClientCallbacks.OnConnectionLost(string? cause) => dispatcher.PostEvent(new ConnectionLostEventArgs(cause));
 
     unsafe void IAsyncClientCallbacks.OnDisconnected(MQTTReasonCodes reasonCode, MQTTProperties* properties) =>
-        dispatcher.PostEvent(new ConnectionLostEventArgs(null, (MqttReasonCode)reasonCode, PropertyReader.ReasonString(properties)));
+        dispatcher.PostEvent(new ConnectionLostEventArgs(null, (MqttReasonCode)reasonCode, PropertyReader.ReasonString(properties), PropertiesReader.Read(properties)));
 
     void IAsyncClientCallbacks.OnConnected(string? cause)
     {
@@ -408,17 +471,6 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         return client;
     }
 
-    private IReadOnlyList<ParsedServerUri> CheckConnectOptions(ConnectOptions options)
-    {
-        if ((options.MqttVersion == MqttVersion.V5) != (Version == MqttVersion.V5))
-            throw new ArgumentException($"A client created for {Version} cannot connect with {options.MqttVersion}; MQTT 5 must be chosen at creation and at connect.", nameof(options));
-        if (options.Password is not null && options.UserName is null && options.MqttVersion != MqttVersion.V5)
-            throw new ArgumentException("MQTT 3.1.1 forbids a password without a user name [MQTT-3.1.2-22]: set UserName too, or no Password.", nameof(options));
-        if (options.ServerUris.Count == 0)
-            return [serverUri];
-        return [.. options.ServerUris.Select(uri => ParsedServerUri.Parse(uri, nameof(options)))];
-    }
-
     /// <summary>The URI as the caller wrote it, for the one paho reports (which may be a resolved address, or lack its tcp:// scheme).</summary>
     private string ReportedUri(string connected)
     {
@@ -428,6 +480,13 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
                 return connectUris[i].Text;
         }
         return connected;
+    }
+
+    private void CheckProperties(MqttProperties? properties, PropertyPacket packet, string paramName)
+    {
+        if (properties is { IsEmpty: false } && Version != MqttVersion.V5)
+            throw new ArgumentException("Properties exist in MQTT 5 only: create and connect the client with MqttVersion.V5.", paramName);
+        PropertyCodes.CheckFor(properties, packet, paramName);
     }
 
     private static void CheckFilter(string? topicFilter, string paramName)
@@ -480,17 +539,21 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         return EndOperation(operation, operation.Task, rc);
     }
 
-    private unsafe void Disconnect(TimeSpan timeout, DisconnectOperation operation)
+    private unsafe void Disconnect(TimeSpan timeout, MqttReasonCode reasonCode, MqttProperties? properties, DisconnectOperation operation)
     {
         BeginOperation();
         int rc;
         try
         {
             using var use = Use();
+            using var written = new PropertiesWriter(properties, PropertiesLibrary.Async, PropertyPacket.Disconnect, nameof(properties));
             MQTTAsync_disconnectOptions options = Version == MqttVersion.V5
                 ? Initializers.MQTTAsync_disconnectOptions_initializer5
                 : Initializers.MQTTAsync_disconnectOptions_initializer;
             options.timeout = (int)timeout.TotalMilliseconds;
+            options.reasonCode = (MQTTReasonCodes)reasonCode;
+            if (written.Native is not null)
+                options.properties = *written.Native;
             AsyncOperationCallbacks.Attach(&options, operation, Version == MqttVersion.V5);
             rc = MQTTAsyncApi.MQTTAsync_disconnect(use.Client, &options);
         }
@@ -502,7 +565,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         EndOperation(operation, operation.Task, rc);
     }
 
-    private unsafe Task<MqttPublishResult> Publish(Utf8z topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained)
+    private unsafe Task<MqttPublishResult> Publish(Utf8z topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained, PropertiesWriter properties)
     {
         var operation = new PublishOperation(operations, qos);
         BeginOperation();
@@ -520,6 +583,9 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
                 message.payloadlen = payload.Length;
                 message.qos = (int)qos;
                 message.retained = retained ? 1 : 0;
+                // paho copies the properties into its command.
+                if (properties.Native is not null)
+                    message.properties = *properties.Native;
                 MQTTAsync_responseOptions response = Initializers.MQTTAsync_responseOptions_initializer;
                 AsyncOperationCallbacks.Attach(&response, operation, Version == MqttVersion.V5);
                 rc = MQTTAsyncApi.MQTTAsync_sendMessage(use.Client, topicPtr, &message, &response);
@@ -534,26 +600,26 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         return operation.Task;
     }
 
-    private async Task<IReadOnlyList<MqttSubscribeResult>> SubscribeCore(IReadOnlyList<MqttSubscription> requested, bool restoring)
+    private async Task<IReadOnlyList<MqttSubscribeResult>> SubscribeCore(IReadOnlyList<MqttSubscription> requested, MqttProperties? properties, bool restoring)
     {
         var operation = new SubscribeOperation(operations, requested);
-        StartSubscribe(operation, requested, restoring);
+        StartSubscribe(operation, requested, properties, restoring);
         IReadOnlyList<MqttSubscribeResult> results = await operation.Task.ConfigureAwait(false);
         lock (subscriptionsGate)
         {
             foreach (MqttSubscribeResult result in results)
             {
                 if (result.IsGranted)
-                    subscriptions[result.TopicFilter] = result.RequestedQos;
+                    subscriptions[result.TopicFilter] = requested.First(r => r.TopicFilter == result.TopicFilter);
             }
         }
         return results;
     }
 
-    private async Task<IReadOnlyList<MqttReasonCode>> UnsubscribeCore(IReadOnlyList<string> filters)
+    private async Task<IReadOnlyList<MqttReasonCode>> UnsubscribeCore(IReadOnlyList<string> filters, MqttProperties? properties)
     {
         var operation = new UnsubscribeOperation(operations, filters.Count);
-        StartUnsubscribe(operation, filters);
+        StartUnsubscribe(operation, filters, properties);
         IReadOnlyList<MqttReasonCode> codes = await operation.Task.ConfigureAwait(false);
         lock (subscriptionsGate)
         {
@@ -566,7 +632,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         return codes;
     }
 
-    private unsafe void StartSubscribe(SubscribeOperation operation, IReadOnlyList<MqttSubscription> requested, bool restoring)
+    private unsafe void StartSubscribe(SubscribeOperation operation, IReadOnlyList<MqttSubscription> requested, MqttProperties? properties, bool restoring)
     {
         BeginOperation();
         int rc;
@@ -574,19 +640,37 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         {
             using var use = Use();
             using var arena = new NativeArena();
+            using var written = new PropertiesWriter(properties, PropertiesLibrary.Async, PropertyPacket.Subscribe, nameof(properties));
             var topics = arena.AllocateArray<nint>(requested.Count);
             var qos = arena.AllocateArray<int>(requested.Count);
+            var options = arena.AllocateArray<MQTTSubscribe_options>(requested.Count);
+            bool mqtt5 = Version == MqttVersion.V5;
             for (int i = 0; i < requested.Count; i++)
             {
                 topics[i] = (nint)arena.CopyString(requested[i].TopicFilter, nameof(requested));
                 qos[i] = (int)requested[i].Qos;
+                options[i] = SubscribeOptionsWriter.Write(requested[i]);
+                // A restored subscription gets retained messages only if the broker had lost it (MQTT 5).
+                if (restoring && options[i].retainHandling == (byte)MqttRetainHandling.SendAtSubscribe)
+                    options[i].retainHandling = (byte)MqttRetainHandling.SendAtSubscribeIfNew;
             }
-            bool mqtt5 = Version == MqttVersion.V5;
             MQTTAsync_responseOptions response = Initializers.MQTTAsync_responseOptions_initializer;
             AsyncOperationCallbacks.Attach(&response, operation, mqtt5);
-            // A restored subscription gets retained messages only if the broker had lost it (MQTT 5).
-            if (mqtt5 && restoring)
-                response.subscribeOptions.retainHandling = 1;
+            if (mqtt5)
+            {
+                // paho takes one options struct for one filter, a list for several; it copies both.
+                if (requested.Count == 1)
+                {
+                    response.subscribeOptions = options[0];
+                }
+                else
+                {
+                    response.subscribeOptionsList = options;
+                    response.subscribeOptionsCount = requested.Count;
+                }
+                if (written.Native is not null)
+                    response.properties = *written.Native;
+            }
             // paho copies the filters into its command.
             rc = MQTTAsyncApi.MQTTAsync_subscribeMany(use.Client, requested.Count, (byte**)topics, qos, &response);
         }
@@ -598,7 +682,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         EndOperation(operation, operation.Task, rc);
     }
 
-    private unsafe void StartUnsubscribe(UnsubscribeOperation operation, IReadOnlyList<string> filters)
+    private unsafe void StartUnsubscribe(UnsubscribeOperation operation, IReadOnlyList<string> filters, MqttProperties? properties)
     {
         BeginOperation();
         int rc;
@@ -606,11 +690,14 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         {
             using var use = Use();
             using var arena = new NativeArena();
+            using var written = new PropertiesWriter(properties, PropertiesLibrary.Async, PropertyPacket.Unsubscribe, nameof(properties));
             var topics = arena.AllocateArray<nint>(filters.Count);
             for (int i = 0; i < filters.Count; i++)
                 topics[i] = (nint)arena.CopyString(filters[i], nameof(filters));
             MQTTAsync_responseOptions response = Initializers.MQTTAsync_responseOptions_initializer;
             AsyncOperationCallbacks.Attach(&response, operation, Version == MqttVersion.V5);
+            if (written.Native is not null)
+                response.properties = *written.Native;
             rc = MQTTAsyncApi.MQTTAsync_unsubscribeMany(use.Client, filters.Count, (byte**)topics, &response);
         }
         catch (Exception e)
@@ -631,7 +718,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         {
             try
             {
-                restored = await SubscribeCore(had, restoring: true).ConfigureAwait(false);
+                restored = await SubscribeCore(had, null, restoring: true).ConfigureAwait(false);
             }
             catch (MqttException e)
             {

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using PahoSharp.Interop;
 using PahoSharp.Interop.Delivery;
+using PahoSharp.Interop.Properties;
 using PahoSharp.Interop.Writers;
 using PahoSharp.Native;
 using UnicodeUtf8 = System.Text.Unicode.Utf8;
@@ -105,7 +106,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     /// <summary>A message arrived on a subscription. Raised on the client's dispatcher, in arrival order.</summary>
     public event EventHandler<MqttMessageReceivedEventArgs>? MessageReceived;
 
-    /// <summary>The connection ended without <see cref="Disconnect"/>. Raised on the client's dispatcher.</summary>
+    /// <summary>The connection ended without <see cref="Disconnect(TimeSpan)"/>. Raised on the client's dispatcher.</summary>
     public event EventHandler<ConnectionLostEventArgs>? ConnectionLost;
 
     /// <summary>The broker URI the client was created with.</summary>
@@ -155,7 +156,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     public unsafe MqttConnectResult Connect(ConnectOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        IReadOnlyList<ParsedServerUri> uris = CheckConnectOptions(options);
+        IReadOnlyList<ParsedServerUri> uris = ConnectOptionsCheck.Check(options, Version, serverUri, canReconnect: false);
         bool mqtt5 = Version == MqttVersion.V5;
         lock (connectionGate)
         {
@@ -174,14 +175,16 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
             int rc;
             int windowLimit = options.MaxInflight;
             MqttException? failure;
+            MqttProperties? connackProperties = null;
             try
             {
                 PahoThread.Client.EnterWait();
                 if (mqtt5)
                 {
-                    MQTTResponse response = MQTTClientApi.MQTTClient_connect5(use.Client, writer.Options, null, null);
+                    MQTTResponse response = MQTTClientApi.MQTTClient_connect5(use.Client, writer.Options, writer.ConnectProperties, writer.WillProperties);
                     rc = (int)response.reasonCode;
                     failure = NativeResults.ConnectFailure(rc, mqtt5, response.properties);
+                    connackProperties = PropertiesReader.Read(response.properties);
                     if (PropertyReader.Number(response.properties, MQTTPropertyCodes.MQTTPROPERTY_CODE_RECEIVE_MAXIMUM) is { } receiveMaximum)
                         windowLimit = Math.Min(windowLimit, receiveMaximum);
                     MQTTClientApi.MQTTResponse_free(response);
@@ -205,7 +208,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
                 throw failure;
             }
 
-            MqttConnectResult result = ConnectResult(writer.Options, options, uris, pahoUris);
+            MqttConnectResult result = ConnectResult(writer.Options, options, uris, pahoUris) with { Properties = connackProperties };
             AdoptSocket(capture.TakeLatest(), lossesBefore, ServerUriFor(result.ServerUri, uris).Port);
             deliveries.ConnectionStarted(windowLimit, PendingIds(use.Client));
             // Kept until the next connect or disposal: paho may hold on to what it was given.
@@ -228,12 +231,26 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     /// <param name="qos">The quality of service.</param>
     /// <param name="retained">Whether the broker keeps it for future subscribers.</param>
     /// <returns>A token for <see cref="WaitForCompletion"/>.</returns>
-    public DeliveryToken Publish(string topic, ReadOnlySpan<byte> payload, MqttQos qos = MqttQos.AtMostOnce, bool retained = false)
+    public DeliveryToken Publish(string topic, ReadOnlySpan<byte> payload, MqttQos qos = MqttQos.AtMostOnce, bool retained = false) =>
+        Publish(topic, payload, qos, retained, null);
+
+    /// <summary>Publishes bytes with MQTT 5 publication properties (<c>MQTTClient_publish5</c>).</summary>
+    /// <inheritdoc cref="Publish(string, ReadOnlySpan{byte}, MqttQos, bool)"/>
+    /// <param name="topic">The topic name: not empty, no wildcard, at most 65,535 UTF-8 bytes.</param>
+    /// <param name="payload">The payload, at most 268,435,455 bytes.</param>
+    /// <param name="qos">The quality of service.</param>
+    /// <param name="retained">Whether the broker keeps it for future subscribers.</param>
+    /// <param name="properties">Payload format, message expiry, content type, response topic, correlation data, topic alias, user properties; MQTT 5 only.</param>
+    public DeliveryToken Publish(string topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained, MqttProperties? properties)
     {
         Check.Qos(qos, nameof(qos));
         MqttText.CheckPayloadLength(payload.Length, nameof(payload));
+        CheckProperties(properties, PropertyPacket.Publish, nameof(properties));
         using var topicName = Utf8z.TopicName(topic, stackalloc byte[Utf8z.StackBytes], nameof(topic));
-        return PublishEncoded(topicName, payload, qos, retained);
+        if (properties is null or { IsEmpty: true })
+            return PublishEncoded(topicName, payload, qos, retained, null);
+        using var written = new PropertiesWriter(properties, PropertiesLibrary.Client, PropertyPacket.Publish, nameof(properties));
+        return PublishEncoded(topicName, payload, qos, retained, written);
     }
 
     /// <summary>Publishes bytes (<c>MQTTClient_publish</c>).</summary>
@@ -276,6 +293,17 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     /// <param name="cancellationToken">Stops the wait, not the delivery.</param>
     public Task<MqttPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQos qos = MqttQos.AtMostOnce, bool retained = false, CancellationToken cancellationToken = default) =>
         deliveries.WhenDelivered(Publish(topic, payload.Span, qos, retained)).WaitAsync(cancellationToken);
+
+    /// <summary>Publishes with MQTT 5 publication properties and completes when the broker has acknowledged it.</summary>
+    /// <inheritdoc cref="PublishAsync(string, ReadOnlyMemory{byte}, MqttQos, bool, CancellationToken)"/>
+    /// <param name="topic">The topic name: not empty, no wildcard, at most 65,535 UTF-8 bytes.</param>
+    /// <param name="payload">The payload, at most 268,435,455 bytes.</param>
+    /// <param name="qos">The quality of service.</param>
+    /// <param name="retained">Whether the broker keeps it for future subscribers.</param>
+    /// <param name="properties">Payload format, message expiry, content type, response topic, correlation data, topic alias, user properties; MQTT 5 only.</param>
+    /// <param name="cancellationToken">Stops the wait, not the delivery.</param>
+    public Task<MqttPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQos qos, bool retained, MqttProperties? properties, CancellationToken cancellationToken = default) =>
+        deliveries.WhenDelivered(Publish(topic, payload.Span, qos, retained, properties)).WaitAsync(cancellationToken);
 
     /// <summary>Publishes text and completes when the broker has acknowledged it.</summary>
     /// <inheritdoc cref="PublishAsync(string, ReadOnlyMemory{byte}, MqttQos, bool, CancellationToken)"/>
@@ -341,6 +369,78 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
         }
     }
 
+    /// <summary>Subscribes to one filter with MQTT 5 subscribe options and properties (<c>MQTTClient_subscribeMany5</c>).</summary>
+    /// <param name="subscription">The filter, its QoS and its subscribe options.</param>
+    /// <param name="properties">A subscription identifier and user properties; MQTT 5 only.</param>
+    /// <returns>The QoS the broker granted.</returns>
+    /// <exception cref="MqttException">The broker refused (<see cref="MqttException.ReasonCode"/>; <see cref="MqttReturnCode.BadSubscribe"/> for MQTT 3.1.1), or paho failed.</exception>
+    public MqttSubscribeResult Subscribe(MqttSubscription subscription, MqttProperties? properties = null)
+    {
+        MqttSubscribeResult result = Subscribe([subscription], properties)[0];
+        if (result.IsGranted)
+            return result;
+        throw Version == MqttVersion.V5
+            ? MqttException.Refused(result.ReasonCode, "subscribe", result.ReasonString)
+            : new MqttException(MqttReturnCode.BadSubscribe, "subscribe");
+    }
+
+    /// <summary>Subscribes to several filters in one SUBSCRIBE (<c>MQTTClient_subscribeMany</c>, <c>MQTTClient_subscribeMany5</c>).</summary>
+    /// <param name="subscriptions">The filters, their QoS and (MQTT 5) their subscribe options.</param>
+    /// <param name="properties">A subscription identifier and user properties; MQTT 5 only.</param>
+    /// <returns>The broker's answer for each filter, in order: granted or refused (<see cref="MqttSubscribeResult.IsGranted"/>).</returns>
+    /// <exception cref="MqttException">paho failed (the connection, say): no answer at all.</exception>
+    public unsafe IReadOnlyList<MqttSubscribeResult> Subscribe(IEnumerable<MqttSubscription> subscriptions, MqttProperties? properties = null)
+    {
+        ArgumentNullException.ThrowIfNull(subscriptions);
+        MqttSubscription[] requested = [.. subscriptions];
+        if (requested.Length == 0)
+            throw new ArgumentException("Subscribe to at least one filter.", nameof(subscriptions));
+        bool mqtt5 = Version == MqttVersion.V5;
+        foreach (MqttSubscription subscription in requested)
+        {
+            Check.Qos(subscription.Qos, nameof(subscriptions));
+            MqttText.CheckString(subscription.TopicFilter, nameof(subscriptions));
+            SubscribeOptionsWriter.Check(subscription, mqtt5, nameof(subscriptions));
+        }
+        CheckProperties(properties, PropertyPacket.Subscribe, nameof(properties));
+        using var arena = new NativeArena();
+        var topics = arena.AllocateArray<nint>(requested.Length);
+        var qos = arena.AllocateArray<int>(requested.Length);
+        var options = arena.AllocateArray<MQTTSubscribe_options>(requested.Length);
+        Span<byte> stack = stackalloc byte[Utf8z.StackBytes];
+        for (int i = 0; i < requested.Length; i++)
+        {
+            using var filter = Utf8z.TopicFilter(requested[i].TopicFilter, stack, nameof(subscriptions));
+            topics[i] = (nint)arena.CopyBytes(filter.Terminated);
+            qos[i] = (int)requested[i].Qos;
+            options[i] = SubscribeOptionsWriter.Write(requested[i]);
+        }
+        using var written = new PropertiesWriter(properties, PropertiesLibrary.Client, PropertyPacket.Subscribe, nameof(properties));
+        using var use = Use();
+        PahoThread.Client.EnterWait();
+        try
+        {
+            if (!mqtt5)
+            {
+                NativeResults.ThrowIfFailed(MQTTClientApi.MQTTClient_subscribeMany(use.Client, requested.Length, (byte**)topics, qos), "subscribe");
+                return NativeResults.SubscribedMany(requested, new ReadOnlySpan<int>(qos, requested.Length), null);
+            }
+            MQTTResponse response = MQTTClientApi.MQTTClient_subscribeMany5(use.Client, requested.Length, (byte**)topics, qos, options, written.Native);
+            try
+            {
+                return NativeResults.SubscribedMany5(requested, response);
+            }
+            finally
+            {
+                MQTTClientApi.MQTTResponse_free(response);
+            }
+        }
+        finally
+        {
+            PahoThread.Client.ExitWait();
+        }
+    }
+
     /// <summary>Unsubscribes (<c>MQTTClient_unsubscribe</c>, or <c>MQTTClient_unsubscribe5</c> for MQTT 5).</summary>
     /// <param name="topicFilter">The filter as it was subscribed.</param>
     /// <returns>
@@ -348,8 +448,16 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     /// <see cref="MqttReasonCode.NoSubscriptionExisted"/>. Always <see cref="MqttReasonCode.Success"/> for MQTT 3.1.1.
     /// </returns>
     /// <exception cref="MqttException">The broker refused (MQTT 5, <see cref="MqttException.ReasonCode"/>), or paho failed.</exception>
-    public unsafe MqttReasonCode Unsubscribe(string topicFilter)
+    public MqttReasonCode Unsubscribe(string topicFilter) => Unsubscribe(topicFilter, null);
+
+    /// <summary>Unsubscribes with MQTT 5 properties (<c>MQTTClient_unsubscribe5</c>).</summary>
+    /// <inheritdoc cref="Unsubscribe(string)"/>
+    /// <param name="topicFilter">The filter as it was subscribed.</param>
+    /// <param name="properties">User properties; MQTT 5 only.</param>
+    public unsafe MqttReasonCode Unsubscribe(string topicFilter, MqttProperties? properties)
     {
+        CheckProperties(properties, PropertyPacket.Unsubscribe, nameof(properties));
+        using var written = new PropertiesWriter(properties, PropertiesLibrary.Client, PropertyPacket.Unsubscribe, nameof(properties));
         using var filter = Utf8z.TopicFilter(topicFilter, stackalloc byte[Utf8z.StackBytes], nameof(topicFilter));
         using var use = Use();
         PahoThread.Client.EnterWait();
@@ -359,7 +467,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
             {
                 if (Version == MqttVersion.V5)
                 {
-                    MQTTResponse response = MQTTClientApi.MQTTClient_unsubscribe5(use.Client, filterPtr, null);
+                    MQTTResponse response = MQTTClientApi.MQTTClient_unsubscribe5(use.Client, filterPtr, written.Native);
                     try
                     {
                         return NativeResults.Unsubscribed5(response);
@@ -394,7 +502,19 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
 
     /// <summary>Sends DISCONNECT and closes the connection (<c>MQTTClient_disconnect</c>): the broker discards the will.</summary>
     /// <param name="timeout">How long paho may spend completing messages in flight first.</param>
-    public void Disconnect(TimeSpan timeout) => DisconnectCore(timeout, MQTTReasonCodes.MQTTREASONCODE_NORMAL_DISCONNECTION);
+    public void Disconnect(TimeSpan timeout) => DisconnectCore(timeout, MQTTReasonCodes.MQTTREASONCODE_NORMAL_DISCONNECTION, null);
+
+    /// <summary>MQTT 5: sends DISCONNECT with a reason code and properties (<c>MQTTClient_disconnect5</c>).</summary>
+    /// <param name="timeout">How long paho may spend completing messages in flight first.</param>
+    /// <param name="reasonCode">The reason: <see cref="MqttReasonCode.Success"/> (normal), <see cref="MqttReasonCode.DisconnectWithWillMessage"/>, or an error code of 0x80 or more.</param>
+    /// <param name="properties">Session expiry interval, reason string, user properties.</param>
+    public void Disconnect(TimeSpan timeout, MqttReasonCode reasonCode, MqttProperties? properties = null)
+    {
+        if (Version != MqttVersion.V5)
+            throw new InvalidOperationException("A DISCONNECT reason code exists only in MQTT 5; create the client with MqttVersion.V5.");
+        CheckProperties(properties, PropertyPacket.Disconnect, nameof(properties));
+        DisconnectCore(timeout, (MQTTReasonCodes)reasonCode, properties);
+    }
 
     /// <summary>
     /// MQTT 5 only: sends DISCONNECT with reason code 0x04, "disconnect with will message", so the
@@ -405,7 +525,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     {
         if (Version != MqttVersion.V5)
             throw new InvalidOperationException("Reason code 0x04 (disconnect with will message) exists only in MQTT 5; create the client with MqttVersion.V5.");
-        DisconnectCore(timeout, MQTTReasonCodes.MQTTREASONCODE_DISCONNECT_WITH_WILL_MESSAGE);
+        DisconnectCore(timeout, MQTTReasonCodes.MQTTREASONCODE_DISCONNECT_WITH_WILL_MESSAGE, null);
     }
 
     /// <summary>
@@ -479,7 +599,8 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
             new ReadOnlySpan<byte>(message->payload, message->payloadlen).ToArray(),
             (MqttQos)message->qos,
             message->retained != 0,
-            message->dup != 0);
+            message->dup != 0,
+            PropertiesReader.Read(&message->properties));
         // Blocks paho's thread while the buffer is full (the default policy): TCP then holds the broker back.
         dispatcher.PostMessage(received);
     }
@@ -487,12 +608,12 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     void IClientCallbacks.OnConnectionLost(string? cause) => ConnectionEnded(new ConnectionLostEventArgs(cause));
 
     unsafe void IClientCallbacks.OnDisconnected(MQTTReasonCodes reasonCode, MQTTProperties* properties) =>
-        ConnectionEnded(new ConnectionLostEventArgs(null, (MqttReasonCode)reasonCode, PropertyReader.ReasonString(properties)));
+        ConnectionEnded(new ConnectionLostEventArgs(null, (MqttReasonCode)reasonCode, PropertyReader.ReasonString(properties), PropertiesReader.Read(properties)));
 
     void IClientCallbacks.OnDeliveryComplete(int token) => deliveries.OnDeliveryComplete(token);
 
     unsafe void IClientCallbacks.OnPublished(int token, int packetType, MQTTReasonCodes reasonCode, MQTTProperties* properties) =>
-        deliveries.OnPublished(token, packetType, reasonCode, (int)reasonCode >= 0x80 ? PropertyReader.ReasonString(properties) : null);
+        deliveries.OnPublished(token, packetType, reasonCode, PropertyReader.ReasonString(properties));
 
     /// <summary>paho ended the connection and has closed its descriptor (it closes the session before it calls back).</summary>
     private void ConnectionEnded(ConnectionLostEventArgs lost)
@@ -540,19 +661,6 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
         }
         NativeResults.ThrowIfFailed(rc, "create");
         return client;
-    }
-
-    private IReadOnlyList<ParsedServerUri> CheckConnectOptions(ConnectOptions options)
-    {
-        if ((options.MqttVersion == MqttVersion.V5) != (Version == MqttVersion.V5))
-            throw new ArgumentException($"A client created for {Version} cannot connect with {options.MqttVersion}; MQTT 5 must be chosen at creation and at connect.", nameof(options));
-        if (options.Password is not null && options.UserName is null && options.MqttVersion != MqttVersion.V5)
-            throw new ArgumentException("MQTT 3.1.1 forbids a password without a user name [MQTT-3.1.2-22]: set UserName too, or no Password.", nameof(options));
-        if (options.Reconnect is not null)
-            throw new ArgumentException("paho's synchronous MQTTClient does not reconnect by itself: use MqttAsyncClient, or call Connect again after ConnectionLost.", nameof(options));
-        if (options.ServerUris.Count == 0)
-            return [serverUri];
-        return [.. options.ServerUris.Select(uri => ParsedServerUri.Parse(uri, nameof(options)))];
     }
 
     private static unsafe MqttConnectResult ConnectResult(MQTTClient_connectOptions* native, ConnectOptions options, IReadOnlyList<ParsedServerUri> uris, IReadOnlyList<string> pahoUris)
@@ -614,7 +722,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
         }
     }
 
-    private unsafe DeliveryToken PublishEncoded(Utf8z topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained)
+    private unsafe DeliveryToken PublishEncoded(Utf8z topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained, PropertiesWriter? properties)
     {
         bool takesPlace = qos != MqttQos.AtMostOnce;
         DeliveryLedger reserved = deliveries.EnterPublish(takesPlace);
@@ -633,7 +741,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
                 void* data = payloadPtr is null ? &empty : payloadPtr;
                 if (Version == MqttVersion.V5)
                 {
-                    MQTTResponse response = MQTTClientApi.MQTTClient_publish5(use.Client, topicPtr, payload.Length, data, (int)qos, retained ? 1 : 0, null, &token);
+                    MQTTResponse response = MQTTClientApi.MQTTClient_publish5(use.Client, topicPtr, payload.Length, data, (int)qos, retained ? 1 : 0, properties is null ? null : properties.Native, &token);
                     rc = (int)response.reasonCode;
                     MQTTClientApi.MQTTResponse_free(response);
                 }
@@ -653,9 +761,10 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
         return deliveries.Track(reserved, token, qos);
     }
 
-    private unsafe void DisconnectCore(TimeSpan timeout, MQTTReasonCodes reason)
+    private unsafe void DisconnectCore(TimeSpan timeout, MQTTReasonCodes reason, MqttProperties? properties)
     {
         Check.Timeout(timeout, nameof(timeout));
+        using var written = new PropertiesWriter(properties, PropertiesLibrary.Client, PropertyPacket.Disconnect, nameof(properties));
         lock (connectionGate)
         {
             using var use = Use();
@@ -664,7 +773,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
             try
             {
                 rc = Version == MqttVersion.V5
-                    ? MQTTClientApi.MQTTClient_disconnect5(use.Client, (int)timeout.TotalMilliseconds, reason, null)
+                    ? MQTTClientApi.MQTTClient_disconnect5(use.Client, (int)timeout.TotalMilliseconds, reason, written.Native)
                     : MQTTClientApi.MQTTClient_disconnect(use.Client, (int)timeout.TotalMilliseconds);
             }
             finally
@@ -728,6 +837,13 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
             ids.Add(tokens[i]);
         MQTTClientApi.MQTTClient_free(tokens);
         return ids;
+    }
+
+    private void CheckProperties(MqttProperties? properties, PropertyPacket packet, string paramName)
+    {
+        if (properties is { IsEmpty: false } && Version != MqttVersion.V5)
+            throw new ArgumentException("Properties exist in MQTT 5 only: create and connect the client with MqttVersion.V5.", paramName);
+        PropertyCodes.CheckFor(properties, packet, paramName);
     }
 
     private void CheckOwnToken(DeliveryToken token, string paramName)

@@ -66,4 +66,32 @@ internal static unsafe class NativeResults
             throw MqttException.Refused((MqttReasonCode)code, "unsubscribe", PropertyReader.ReasonString(response.properties));
         return (MqttReasonCode)code;
     }
+
+    /// <summary>The granted QoS of each filter of an MQTT 3.1.1 SUBACK (0x80 for a refusal), as paho wrote them back.</summary>
+    public static IReadOnlyList<MqttSubscribeResult> SubscribedMany(IReadOnlyList<MqttSubscription> requested, ReadOnlySpan<int> granted, string? reasonString)
+    {
+        var results = new MqttSubscribeResult[requested.Count];
+        for (int i = 0; i < results.Length; i++)
+        {
+            int code = granted[i];
+            results[i] = new MqttSubscribeResult(requested[i].TopicFilter, requested[i].Qos, code is >= 0 and <= 2 ? (MqttQos)code : MqttQos.AtMostOnce, (MqttReasonCode)code, reasonString);
+        }
+        return results;
+    }
+
+    /// <summary>The reason code of each filter of an MQTT 5 SUBACK (<c>MQTTResponse</c>: the first in <c>reasonCode</c>, all in <c>reasonCodes</c> when more than one).</summary>
+    public static IReadOnlyList<MqttSubscribeResult> SubscribedMany5(IReadOnlyList<MqttSubscription> requested, MQTTResponse response)
+    {
+        int first = (int)response.reasonCode;
+        if (first < 0)
+            throw new MqttException((MqttReturnCode)first, "subscribe");
+        Span<int> codes = requested.Count <= 64 ? stackalloc int[requested.Count] : new int[requested.Count];
+        for (int i = 0; i < codes.Length; i++)
+        {
+            codes[i] = response.reasonCodeCount > 1 && response.reasonCodes is not null && i < response.reasonCodeCount
+                ? (int)response.reasonCodes[i]
+                : first;
+        }
+        return SubscribedMany(requested, codes, PropertyReader.ReasonString(response.properties));
+    }
 }

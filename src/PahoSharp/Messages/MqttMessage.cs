@@ -5,8 +5,9 @@ namespace PahoSharp;
 /// <summary>A message the client received on a subscription.</summary>
 public sealed class MqttMessage
 {
-    internal MqttMessage(string topic, byte[] payload, MqttQos qos, bool retained, bool duplicate)
+    internal MqttMessage(string topic, byte[] payload, MqttQos qos, bool retained, bool duplicate, MqttProperties? properties = null)
     {
+        Properties = properties;
         Topic = topic;
         Payload = payload;
         Qos = qos;
@@ -31,4 +32,7 @@ public sealed class MqttMessage
 
     /// <summary>Whether the broker marked it as a possible re-delivery.</summary>
     public bool Duplicate { get; }
+
+    /// <summary>Its MQTT 5 publication properties (user properties, content type, response topic, correlation data, subscription identifiers, ...); null when it had none.</summary>
+    public MqttProperties? Properties { get; }
 }

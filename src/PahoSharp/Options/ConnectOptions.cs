@@ -89,6 +89,12 @@ public sealed class ConnectOptions
     public IList<string> ServerUris { get; } = new List<string>();
 
     /// <summary>
+    /// MQTT 5 CONNECT properties (session expiry, receive maximum, maximum packet size, topic alias
+    /// maximum, request response and problem information, user properties, authentication), or null.
+    /// </summary>
+    public MqttProperties? Properties { get; set; }
+
+    /// <summary>
     /// paho's automatic reconnect, or null (the default) for none. <see cref="MqttAsyncClient"/> only:
     /// <see cref="MqttClient.Connect"/> refuses it, as paho's synchronous client has none.
     /// </summary>

@@ -66,4 +66,7 @@ public sealed class WillOptions
 
     /// <summary>Whether the broker retains the will when it publishes it.</summary>
     public bool Retained { get; set; }
+
+    /// <summary>MQTT 5 will properties (will delay, message expiry, content type, response topic, correlation data, payload format, user properties), or null.</summary>
+    public MqttProperties? Properties { get; set; }
 }

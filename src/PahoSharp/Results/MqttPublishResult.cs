@@ -14,4 +14,5 @@ namespace PahoSharp;
 /// <see cref="MqttAsyncClient"/> under MQTT 5 (paho's <c>MQTTAsync</c> passes no reason code with a
 /// successful acknowledgement).
 /// </param>
-public readonly record struct MqttPublishResult(int MessageId, MqttQos Qos, MqttReasonCode? ReasonCode);
+/// <param name="ReasonString">The broker's MQTT 5 reason string, when its acknowledgement carried one (<see cref="MqttClient"/> only).</param>
+public readonly record struct MqttPublishResult(int MessageId, MqttQos Qos, MqttReasonCode? ReasonCode, string? ReasonString = null);

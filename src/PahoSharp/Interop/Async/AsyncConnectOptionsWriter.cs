@@ -1,3 +1,4 @@
+using PahoSharp.Interop.Properties;
 using PahoSharp.Interop.Writers;
 using PahoSharp.Native;
 
@@ -14,6 +15,8 @@ namespace PahoSharp.Interop.Async;
 internal sealed unsafe class AsyncConnectOptionsWriter : IDisposable
 {
     private readonly NativeArena arena = new();
+    private readonly PropertiesWriter? connectProperties;
+    private readonly PropertiesWriter? willProperties;
 
     /// <param name="options">Checked already against the client.</param>
     /// <param name="serverUris">The URIs for paho to try, in order (empty: the client's own).</param>
@@ -58,10 +61,14 @@ internal sealed unsafe class AsyncConnectOptionsWriter : IDisposable
                 Options->ssl = (MQTTAsync_SSLOptions*)TlsOptionsWriter.Write(tls, arena);
             if (options.Will is { } will)
                 Options->will = (MQTTAsync_willOptions*)WillOptionsWriter.Write(will, arena);
+            connectProperties = new PropertiesWriter(options.Properties, PropertiesLibrary.Async, PropertyPacket.Connect, nameof(options));
+            willProperties = new PropertiesWriter(options.Will?.Properties, PropertiesLibrary.Async, PropertyPacket.Will, nameof(options));
+            Options->connectProperties = connectProperties.Native;
+            Options->willProperties = willProperties.Native;
         }
         catch
         {
-            arena.Dispose();
+            Dispose();
             throw;
         }
     }
@@ -69,5 +76,10 @@ internal sealed unsafe class AsyncConnectOptionsWriter : IDisposable
     /// <summary>The struct to hand to <c>MQTTAsync_connect</c>; its callbacks are attached per connect.</summary>
     public MQTTAsync_connectOptions* Options { get; }
 
-    public void Dispose() => arena.Dispose();
+    public void Dispose()
+    {
+        connectProperties?.Dispose();
+        willProperties?.Dispose();
+        arena.Dispose();
+    }
 }

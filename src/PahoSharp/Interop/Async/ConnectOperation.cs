@@ -7,7 +7,8 @@ namespace PahoSharp.Interop.Async;
 internal sealed unsafe class ConnectOperation(AsyncOperationSet owner, Func<string, string> reportedUri) : AsyncOperation<MqttConnectResult>("connect", owner)
 {
     protected override void OnSucceeded(MQTTAsync_successData5* data) =>
-        Complete(Result(data->alt.connect.serverURI, data->alt.connect.MQTTVersion, data->alt.connect.sessionPresent));
+        Complete(Result(data->alt.connect.serverURI, data->alt.connect.MQTTVersion, data->alt.connect.sessionPresent)
+            with { Properties = Properties.PropertiesReader.Read(&data->properties) });
 
     protected override void OnSucceeded(MQTTAsync_successData* data) =>
         Complete(Result(data->alt.connect.serverURI, data->alt.connect.MQTTVersion, data->alt.connect.sessionPresent));

@@ -15,9 +15,10 @@ internal sealed unsafe class SubscribeOperation(AsyncOperationSet owner, IReadOn
     {
         int count = data->alt.sub.reasonCodeCount;
         var codes = new int[requested.Count];
+        // paho gives the first code in reasonCode, and all of them in reasonCodes when there are several.
         for (int i = 0; i < codes.Length; i++)
-            codes[i] = count > 1 && data->alt.sub.reasonCodes is not null && i < count ? (int)data->alt.sub.reasonCodes[i] : i == 0 ? (int)data->reasonCode : Refused;
-        Complete(Results(codes));
+            codes[i] = count > 1 && data->alt.sub.reasonCodes is not null && i < count ? (int)data->alt.sub.reasonCodes[i] : (int)data->reasonCode;
+        Complete(Results(codes, PropertyReader.ReasonString(&data->properties)));
     }
 
     protected override void OnSucceeded(MQTTAsync_successData* data)
@@ -25,7 +26,7 @@ internal sealed unsafe class SubscribeOperation(AsyncOperationSet owner, IReadOn
         var codes = new int[requested.Count];
         for (int i = 0; i < codes.Length; i++)
             codes[i] = requested.Count == 1 ? data->alt.qos : data->alt.qosList is not null ? data->alt.qosList[i] : Refused;
-        Complete(Results(codes));
+        Complete(Results(codes, null));
     }
 
     /// <summary>MQTT 3.1.1: a single refused filter comes as SUBACK's 0x80 in paho's code.</summary>
@@ -36,13 +37,13 @@ internal sealed unsafe class SubscribeOperation(AsyncOperationSet owner, IReadOn
         return base.Failure(code, reasonCode, reasonString, message, mqtt5);
     }
 
-    private IReadOnlyList<MqttSubscribeResult> Results(int[] codes)
+    private IReadOnlyList<MqttSubscribeResult> Results(int[] codes, string? reasonString)
     {
         var results = new MqttSubscribeResult[codes.Length];
         for (int i = 0; i < codes.Length; i++)
         {
             int code = codes[i];
-            results[i] = new MqttSubscribeResult(requested[i].TopicFilter, requested[i].Qos, code is >= 0 and <= 2 ? (MqttQos)code : MqttQos.AtMostOnce, (MqttReasonCode)code);
+            results[i] = new MqttSubscribeResult(requested[i].TopicFilter, requested[i].Qos, code is >= 0 and <= 2 ? (MqttQos)code : MqttQos.AtMostOnce, (MqttReasonCode)code, reasonString);
         }
         return results;
     }

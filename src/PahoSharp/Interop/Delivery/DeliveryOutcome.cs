@@ -8,7 +8,7 @@ internal readonly record struct DeliveryOutcome(DeliveryState State, MqttQos Qos
     /// <summary>The result of a delivered publication; throws for any other final outcome.</summary>
     public MqttPublishResult ToResult(int messageId) => State switch
     {
-        DeliveryState.Delivered => new MqttPublishResult(messageId, Qos, (MqttReasonCode)Reason),
+        DeliveryState.Delivered => new MqttPublishResult(messageId, Qos, (MqttReasonCode)Reason, ReasonString),
         _ => throw ToException(),
     };
 

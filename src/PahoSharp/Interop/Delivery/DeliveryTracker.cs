@@ -353,7 +353,7 @@ internal sealed class DeliveryTracker : IThreadPoolWorkItem
         };
         if (next is not { } state)
             return;
-        Finish(id, state, ack.Reason, refused ? ack.ReasonString : null);
+        Finish(id, state, ack.Reason, ack.ReasonString);
         if (state == DeliveryState.Unverified)
             QueueVerification();
     }

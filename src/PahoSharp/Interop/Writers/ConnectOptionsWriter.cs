@@ -1,3 +1,4 @@
+using PahoSharp.Interop.Properties;
 using PahoSharp.Native;
 
 namespace PahoSharp.Interop.Writers;
@@ -11,6 +12,8 @@ namespace PahoSharp.Interop.Writers;
 internal sealed unsafe class ConnectOptionsWriter : IDisposable
 {
     private readonly NativeArena arena = new();
+    private readonly PropertiesWriter? connectProperties;
+    private readonly PropertiesWriter? willProperties;
 
     /// <param name="options">Checked already against the client (<see cref="MqttClient.Connect"/>).</param>
     /// <param name="serverUris">The URIs for paho to try, in order (empty: the client's own); possibly with resolved addresses.</param>
@@ -52,10 +55,12 @@ internal sealed unsafe class ConnectOptionsWriter : IDisposable
                 Options->ssl = TlsOptionsWriter.Write(tls, arena);
             if (options.Will is { } will)
                 Options->will = WillOptionsWriter.Write(will, arena);
+            connectProperties = new PropertiesWriter(options.Properties, PropertiesLibrary.Client, PropertyPacket.Connect, nameof(options));
+            willProperties = new PropertiesWriter(options.Will?.Properties, PropertiesLibrary.Client, PropertyPacket.Will, nameof(options));
         }
         catch
         {
-            arena.Dispose();
+            Dispose();
             throw;
         }
     }
@@ -63,5 +68,16 @@ internal sealed unsafe class ConnectOptionsWriter : IDisposable
     /// <summary>The struct to hand to <c>MQTTClient_connect</c> or <c>MQTTClient_connect5</c>.</summary>
     public MQTTClient_connectOptions* Options { get; }
 
-    public void Dispose() => arena.Dispose();
+    /// <summary>The CONNECT properties for <c>MQTTClient_connect5</c>, or null.</summary>
+    public MQTTProperties* ConnectProperties => connectProperties is null ? null : connectProperties.Native;
+
+    /// <summary>The will properties for <c>MQTTClient_connect5</c>, or null.</summary>
+    public MQTTProperties* WillProperties => willProperties is null ? null : willProperties.Native;
+
+    public void Dispose()
+    {
+        connectProperties?.Dispose();
+        willProperties?.Dispose();
+        arena.Dispose();
+    }
 }
