@@ -1,0 +1,85 @@
+using System.Threading.Channels;
+
+namespace PahoSharp.Tests.Mqtt5;
+
+/// <summary>The MQTT 5 operations both clients have, so that one test checks both: "sync" is <see cref="MqttClient"/>, "async" <see cref="MqttAsyncClient"/>.</summary>
+internal sealed class EitherClient : IAsyncDisposable
+{
+    private readonly MqttClient? sync;
+    private readonly MqttAsyncClient? async;
+    private readonly Channel<MqttMessage> received = Channel.CreateUnbounded<MqttMessage>();
+
+    public EitherClient(string kind, string serverUri, string clientId)
+    {
+        if (kind == "sync")
+        {
+            sync = new MqttClient(serverUri, clientId, ClientPersistence.None, MqttVersion.V5);
+            sync.MessageReceived += (_, e) => received.Writer.TryWrite(e.Message);
+            sync.ConnectionLost += (_, e) => Lost.TrySetResult(e);
+        }
+        else
+        {
+            async = new MqttAsyncClient(new MqttClientOptions { ServerUri = serverUri, ClientId = clientId, Version = MqttVersion.V5 });
+            async.MessageReceived += (_, e) => received.Writer.TryWrite(e.Message);
+            async.ConnectionLost += (_, e) => Lost.TrySetResult(e);
+        }
+    }
+
+    public TaskCompletionSource<ConnectionLostEventArgs> Lost { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task<MqttConnectResult> ConnectAsync(ConnectOptions options)
+    {
+        options.MqttVersion = MqttVersion.V5;
+        return sync is not null ? Task.Run(() => sync.Connect(options)) : async!.ConnectAsync(options);
+    }
+
+    public Task<MqttPublishResult> PublishAsync(string topic, string payload, MqttQos qos, MqttProperties? properties, bool retained = false) =>
+        sync is not null
+            ? sync.PublishAsync(topic, System.Text.Encoding.UTF8.GetBytes(payload), qos, retained, properties)
+            : async!.PublishAsync(topic, System.Text.Encoding.UTF8.GetBytes(payload), qos, retained, properties);
+
+    public Task<IReadOnlyList<MqttSubscribeResult>> SubscribeAsync(IEnumerable<MqttSubscription> subscriptions, MqttProperties? properties = null) =>
+        sync is not null ? Task.Run(() => sync.Subscribe(subscriptions, properties)) : async!.SubscribeAsync(subscriptions, properties);
+
+    public Task<MqttReasonCode> UnsubscribeAsync(string filter, MqttProperties? properties) =>
+        sync is not null ? Task.Run(() => sync.Unsubscribe(filter, properties)) : async!.UnsubscribeAsync(filter, properties);
+
+    public Task DisconnectAsync(MqttReasonCode reason, MqttProperties? properties) =>
+        sync is not null ? Task.Run(() => sync.Disconnect(TimeSpan.FromSeconds(5), reason, properties)) : async!.DisconnectAsync(TimeSpan.FromSeconds(5), reason, properties);
+
+    /// <summary>The next message this client received, or a <see cref="TimeoutException"/>.</summary>
+    public async Task<MqttMessage> NextAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            return await received.Reader.ReadAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"No message within {timeout.TotalSeconds} s.");
+        }
+    }
+
+    /// <summary>Whether a message arrives within <paramref name="window"/> (time is what is under test).</summary>
+    public async Task<bool> AnyWithinAsync(TimeSpan window)
+    {
+        using var cts = new CancellationTokenSource(window);
+        try
+        {
+            await received.Reader.WaitToReadAsync(cts.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        sync?.Dispose();
+        async?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
