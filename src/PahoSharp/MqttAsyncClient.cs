@@ -36,6 +36,8 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     private readonly Lock subscriptionsGate = new();
     private readonly Dictionary<string, MqttSubscription> subscriptions = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim connectionGate = new(1, 1);
+    private readonly AsyncPublishWindow window = new(10);
+    private volatile bool connected;
     private AsyncConnectOptionsWriter? connectMemory;
     private IReadOnlyList<ParsedServerUri> connectUris = [];
     private IReadOnlyList<string> pahoUris = [];
@@ -163,6 +165,16 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
             var operation = new ConnectOperation(operations, ReportedUri);
             connectUris = uris;
             pahoUris = resolved;
+            window.SetLimit(options.MaxInflight);
+            _ = operation.Task.ContinueWith(
+                t =>
+                {
+                    // paho lowers its window to an MQTT 5 broker's Receive Maximum; so does this.
+                    if (t.Result.Properties?.ReceiveMaximum is { } receiveMaximum)
+                        window.SetLimit(Math.Min(options.MaxInflight, receiveMaximum));
+                    connected = true;
+                },
+                CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             _ = operation.Task.ContinueWith(
                 t => dispatcher.PostEvent(new MqttConnectedEventArgs(t.Result)),
                 CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -212,10 +224,16 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     {
         Check.Qos(qos, nameof(qos));
         MqttText.CheckPayloadLength(payload.Length, nameof(payload));
+        MqttText.CheckTopicName(topic, nameof(topic));
         CheckProperties(properties, PropertyPacket.Publish, nameof(properties));
-        using var topicName = Utf8z.TopicName(topic, stackalloc byte[Utf8z.StackBytes], nameof(topic));
-        using var written = new PropertiesWriter(properties, PropertiesLibrary.Async, PropertyPacket.Publish, nameof(properties));
-        return Publish(topicName, payload.Span, qos, retained, written).WaitAsync(cancellationToken);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        if (qos == MqttQos.AtMostOnce)
+            return PublishNow(topic, payload.Span, qos, retained, properties).WaitAsync(cancellationToken);
+        Task place = window.EnterAsync(connected, cancellationToken);
+        if (place.IsCompletedSuccessfully)
+            return Windowed(PublishNow(topic, payload.Span, qos, retained, properties)).WaitAsync(cancellationToken);
+        // The window is full: the caller's memory may change once this returns, so keep a copy.
+        return PublishWhenPlacedAsync(place, topic, payload.ToArray(), qos, retained, properties, cancellationToken);
     }
 
     /// <summary>Publishes text as its UTF-8 bytes.</summary>
@@ -360,6 +378,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
             var operation = new DisconnectOperation(operations);
             Disconnect(timeout, reasonCode, properties, operation);
             await operation.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            ConnectionEnded();
         }
         finally
         {
@@ -417,17 +436,32 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         dispatcher.PostMessage(received);
     }
 
-    void IAsyncClientCallbacks.OnConnectionLost(string? cause) => dispatcher.PostEvent(new ConnectionLostEventArgs(cause));
+    void IAsyncClientCallbacks.OnConnectionLost(string? cause)
+    {
+        ConnectionEnded();
+        dispatcher.PostEvent(new ConnectionLostEventArgs(cause));
+    }
 
-    unsafe void IAsyncClientCallbacks.OnDisconnected(MQTTReasonCodes reasonCode, MQTTProperties* properties) =>
+    unsafe void IAsyncClientCallbacks.OnDisconnected(MQTTReasonCodes reasonCode, MQTTProperties* properties)
+    {
+        ConnectionEnded();
         dispatcher.PostEvent(new ConnectionLostEventArgs(null, (MqttReasonCode)reasonCode, PropertyReader.ReasonString(properties), PropertiesReader.Read(properties)));
+    }
 
     void IAsyncClientCallbacks.OnConnected(string? cause)
     {
+        connected = true;
         if (cause != AutomaticReconnect)
             return; // ConnectAsync's own: its onSuccess completed the task, and raises Connected.
         // Off paho's thread: subscribing waits for paho's receive thread.
         _ = Task.Run(RestoreSubscriptionsAsync);
+    }
+
+    /// <summary>The connection ended: what waits for a place goes to paho, which buffers or refuses it.</summary>
+    private void ConnectionEnded()
+    {
+        connected = false;
+        window.OpenAll();
     }
 
     private static unsafe nint Create(MqttClientOptions options, string idName, PersistenceBridge? store)
@@ -445,6 +479,12 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
             createOptions.sendWhileDisconnected = 1;
             createOptions.maxBufferedMessages = buffer.MaxMessages;
             createOptions.deleteOldestMessages = buffer.DeleteOldest ? 1 : 0;
+        }
+        else
+        {
+            // paho counts every publication not yet written against maxBufferedMessages, connected or
+            // not (100 by default): a burst of more PublishAsync calls would be refused while connected.
+            createOptions.maxBufferedMessages = int.MaxValue;
         }
         nint client = 0;
         int rc;
@@ -563,6 +603,33 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
             throw;
         }
         EndOperation(operation, operation.Task, rc);
+    }
+
+    private async Task<MqttPublishResult> PublishWhenPlacedAsync(Task place, string topic, byte[] payload, MqttQos qos, bool retained, MqttProperties? properties, CancellationToken cancellationToken)
+    {
+        await place.ConfigureAwait(false);
+        return await Windowed(PublishNow(topic, payload, qos, retained, properties)).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Gives the publication's place in the window back once it has completed, whichever way.</summary>
+    private Task<MqttPublishResult> Windowed(Task<MqttPublishResult> publication)
+    {
+        _ = publication.ContinueWith(_ => window.Exit(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return publication;
+    }
+
+    private Task<MqttPublishResult> PublishNow(string topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained, MqttProperties? properties)
+    {
+        try
+        {
+            using var topicName = Utf8z.TopicName(topic, stackalloc byte[Utf8z.StackBytes], nameof(topic));
+            using var written = new PropertiesWriter(properties, PropertiesLibrary.Async, PropertyPacket.Publish, nameof(properties));
+            return Publish(topicName, payload, qos, retained, written);
+        }
+        catch (Exception e) when (e is MqttException or ObjectDisposedException)
+        {
+            return Task.FromException<MqttPublishResult>(e);
+        }
     }
 
     private unsafe Task<MqttPublishResult> Publish(Utf8z topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained, PropertiesWriter properties)

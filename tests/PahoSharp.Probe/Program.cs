@@ -9,6 +9,9 @@
 //   PahoSharp.Probe async-resume URI CLIENT_ID STORE CONNECT_URI
 //       is created the same way (paho keys its store by client identifier and the URI of creation,
 //       and restores what it kept), connects to CONNECT_URI, prints "connected", then waits to be killed
+//   PahoSharp.Probe consume-shared URI CLIENT_ID GROUP FILTER
+//       connects (MqttAsyncClient, MQTT 5), subscribes to $share/GROUP/FILTER at QoS 1, prints
+//       "subscribed", then prints the payload of every message it receives, one a line, until killed
 // STORE is file:DIRECTORY (paho's file store), sqlite:PATH (PahoSharp.Persistence.Sqlite) or none.
 // Exit status 0, 1 (failed) or 2 (usage).
 using System.Diagnostics;
@@ -24,8 +27,10 @@ switch (args)
         return await AsyncPublishAsync(uri, clientId, store, messages, null);
     case ["async-resume", var uri, var clientId, var store, var connectUri]:
         return await AsyncPublishAsync(uri, clientId, store, 0, connectUri);
+    case ["consume-shared", var uri, var clientId, var group, var filter]:
+        return await ConsumeSharedAsync(uri, clientId, group, filter);
     default:
-        Console.Error.WriteLine("usage: PahoSharp.Probe connect URI SECONDS | async-publish URI CLIENT_ID STORE COUNT | async-resume URI CLIENT_ID STORE CONNECT_URI");
+        Console.Error.WriteLine("usage: PahoSharp.Probe connect URI SECONDS | async-publish URI CLIENT_ID STORE COUNT | async-resume URI CLIENT_ID STORE CONNECT_URI | consume-shared URI CLIENT_ID GROUP FILTER");
         return 2;
 }
 
@@ -80,6 +85,31 @@ static async Task<int> AsyncPublishAsync(string uri, string clientId, string sto
             _ = client.PublishAsync("probe/persisted", i.ToString(CultureInfo.InvariantCulture), MqttQos.AtLeastOnce);
         Console.WriteLine("published");
     }
+    await Task.Delay(Timeout.Infinite);
+    return 0;
+}
+
+static async Task<int> ConsumeSharedAsync(string uri, string clientId, string group, string filter)
+{
+    using var client = new MqttAsyncClient(new MqttClientOptions { ServerUri = uri, ClientId = clientId, Version = MqttVersion.V5 });
+    var output = new object();
+    client.MessageReceived += (_, e) =>
+    {
+        lock (output)
+            Console.WriteLine(e.Message.PayloadText);
+    };
+    try
+    {
+        await client.ConnectAsync(new ConnectOptions { MqttVersion = MqttVersion.V5 });
+        await client.SubscribeAsync(new MqttSubscription($"$share/{group}/{filter}", MqttQos.AtLeastOnce));
+    }
+    catch (MqttException e)
+    {
+        Console.WriteLine($"failed: {e.Message}");
+        return 1;
+    }
+    lock (output)
+        Console.WriteLine("subscribed");
     await Task.Delay(Timeout.Infinite);
     return 0;
 }

@@ -10,7 +10,11 @@ public sealed class OfflineBufferOptions
 {
     private int maxMessages = 100;
 
-    /// <summary>How many messages paho buffers at most; 100 by default, as paho.</summary>
+    /// <summary>
+    /// How many messages paho buffers at most; 100 by default, as paho. paho counts every publication
+    /// not yet written, also while connected: a burst of more <c>PublishAsync</c> calls than this is
+    /// refused (<see cref="MqttAsyncReturnCode.MaxBufferedMessages"/>) even then.
+    /// </summary>
     public int MaxMessages
     {
         get => maxMessages;
