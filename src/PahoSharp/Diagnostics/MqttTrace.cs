@@ -1,16 +1,19 @@
+using Microsoft.Extensions.Logging;
 using PahoSharp.Interop;
+using PahoSharp.Telemetry;
 
 namespace PahoSharp;
 
 /// <summary>
-/// paho's own trace (<c>MQTTClient_setTraceCallback</c>), for logging: process-wide, for every client.
-/// paho opens it with a banner (its version, OpenSSL's) at <see cref="MqttTraceLevel.Minimum"/>.
+/// paho's own trace (<c>MQTTClient_setTraceCallback</c> and <c>MQTTAsync_setTraceCallback</c>: each of
+/// paho's two libraries has its own), for logging: process-wide, for every client of both kinds. paho
+/// opens it with a banner (its version, OpenSSL's) at <see cref="MqttTraceLevel.Minimum"/>.
 /// </summary>
 /// <remarks>
 /// The handler runs on paho's threads, inside paho, while paho holds its locks: it must return
 /// quickly and must not call any <see cref="MqttClient"/> member (that would deadlock). An exception
-/// it throws is dropped, as it cannot go through paho's C frames. To forward to
-/// <c>Microsoft.Extensions.Logging</c>: <c>MqttTrace.Start(MqttTraceLevel.Error, (level, line) =&gt; logger.LogWarning("paho: {Line}", line))</c>.
+/// it throws is dropped, as it cannot go through paho's C frames. <see cref="Start(ILogger)"/> forwards
+/// to <c>Microsoft.Extensions.Logging</c>.
 /// </remarks>
 public static class MqttTrace
 {
@@ -23,8 +26,35 @@ public static class MqttTrace
         if (!Enum.IsDefined(level))
             throw new ArgumentOutOfRangeException(nameof(level), level, "Not one of paho's trace levels.");
         ClientTrace.SetUserHandler(level, lineHandler);
+        AsyncTrace.SetUserHandler(level, lineHandler);
+    }
+
+    /// <summary>
+    /// Writes paho's trace to <paramref name="logger"/> (event <c>PahoTrace</c>, 1000), replacing any
+    /// earlier handler: function-by-function detail (<see cref="MqttTraceLevel.Maximum"/>,
+    /// <see cref="MqttTraceLevel.Medium"/>) as <see cref="LogLevel.Trace"/>, main events and packets
+    /// (<see cref="MqttTraceLevel.Minimum"/>, <see cref="MqttTraceLevel.Protocol"/>) as
+    /// <see cref="LogLevel.Debug"/>, errors (<see cref="MqttTraceLevel.Error"/>,
+    /// <see cref="MqttTraceLevel.Severe"/>) as <see cref="LogLevel.Error"/>, fatal ones as
+    /// <see cref="LogLevel.Critical"/>. paho is asked only for the levels the logger writes now (it
+    /// formats nothing more); a logger that writes none of them stops the trace.
+    /// </summary>
+    /// <param name="logger">The logger, for instance of category <c>PahoSharp.Paho</c>.</param>
+    public static void Start(ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(logger);
+        if (PahoTraceLog.LeastSevereEnabled(logger) is not { } level)
+        {
+            Stop();
+            return;
+        }
+        Start(level, (lineLevel, line) => PahoTraceLog.Line(logger, PahoTraceLog.LevelOf(lineLevel), line));
     }
 
     /// <summary>Stops sending paho's trace; a line being delivered on another thread may still arrive.</summary>
-    public static void Stop() => ClientTrace.SetUserHandler(MqttTraceLevel.Fatal, null);
+    public static void Stop()
+    {
+        ClientTrace.SetUserHandler(MqttTraceLevel.Fatal, null);
+        AsyncTrace.SetUserHandler(MqttTraceLevel.Fatal, null);
+    }
 }

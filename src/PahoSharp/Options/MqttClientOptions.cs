@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace PahoSharp;
 
 /// <summary>
@@ -42,4 +44,12 @@ public sealed class MqttClientOptions
     /// only: <see cref="MqttClient"/> refuses it, as paho's synchronous client has no such buffer.
     /// </summary>
     public OfflineBufferOptions? OfflineBuffer { get; init; }
+
+    /// <summary>
+    /// Where the client logs its lifecycle (connects, lost connections and their causes, reconnects,
+    /// restored subscriptions, dropped messages, failing handlers), under the category of its class
+    /// (<c>PahoSharp.MqttClient</c>, <c>PahoSharp.MqttAsyncClient</c>); null (the default) logs nothing.
+    /// paho's own trace is process-wide: see <see cref="MqttTrace.Start(ILogger)"/>.
+    /// </summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
 }
