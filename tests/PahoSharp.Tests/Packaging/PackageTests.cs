@@ -8,12 +8,11 @@ namespace PahoSharp.Tests.Packaging;
 
 /// <summary>
 /// The NuGet packages as a user gets them: packed from this checkout into a folder feed, referenced
-/// by a new console project that restores from that feed alone, run against a real broker.
+/// by a new console project that takes them from that feed alone (and their own dependencies from the
+/// machine's sources), run against a real broker.
 /// </summary>
 public sealed class PackageTests : BrokerTest
 {
-    private static readonly TimeSpan DotnetTimeout = TimeSpan.FromMinutes(4);
-
     private string work = "";
 
     [SetUp]
@@ -26,22 +25,14 @@ public sealed class PackageTests : BrokerTest
     public async Task FreshProjectPublishesThroughThePackages()
     {
         string feed = Path.Combine(work, "feed");
-        foreach (string project in new[] { "bindings/PahoSharp.Native/PahoSharp.Native.csproj", "src/PahoSharp/PahoSharp.csproj" })
-            await DotnetAsync(RepoPaths.Root, "pack", Path.Combine(RepoPaths.Root, project), "-c", RepoPaths.Configuration, "--no-build", "-o", feed);
+        LocalFeed local = await LocalFeed.PackAsync(feed, "bindings/PahoSharp.Native/PahoSharp.Native.csproj", "src/PahoSharp/PahoSharp.csproj");
 
         using (ZipArchive native = ZipFile.OpenRead(Path.Combine(feed, "PahoSharp.Native.0.1.0.nupkg")))
             Assert.That(native.Entries.Select(e => e.FullName), Does.Contain("runtimes/linux-x64/native/libpaho-mqtt3cs.so.1"));
 
         string app = Path.Combine(work, "app");
         Directory.CreateDirectory(app);
-        await File.WriteAllTextAsync(Path.Combine(app, "nuget.config"), $"""
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{feed}" />
-              </packageSources>
-            </configuration>
-            """);
+        await local.WriteNuGetConfigAsync(app);
         // A restore folder of its own: the user's cache must not serve an older build of the same version.
         await File.WriteAllTextAsync(Path.Combine(app, "app.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
@@ -66,17 +57,10 @@ public sealed class PackageTests : BrokerTest
             """);
         await using var subscriber = await TestSubscriber.ConnectAsync(Broker.Port, "package/test");
 
-        ProcessResult run = await DotnetAsync(app, "run", "--", Broker.Address);
+        ProcessResult run = await LocalFeed.DotnetAsync(app, "run", "--", Broker.Address);
 
         Assert.That(run.StandardOutput, Does.Contain("paho 1.3."));
         ReceivedMessage message = await subscriber.NextAsync();
         Assert.That(message.PayloadText, Is.EqualTo("from the package"));
-    }
-
-    private static async Task<ProcessResult> DotnetAsync(string directory, params string[] arguments)
-    {
-        ProcessResult result = await ProcessRunner.RunAsync("dotnet", arguments, DotnetTimeout, directory);
-        Assert.That(result.ExitCode, Is.Zero, $"dotnet {string.Join(' ', arguments)}\n{result}");
-        return result;
     }
 }
