@@ -5,6 +5,7 @@ using PahoSharp.Interop.Async;
 using PahoSharp.Interop.Properties;
 using PahoSharp.Interop.Writers;
 using PahoSharp.Native;
+using PahoSharp.Telemetry;
 using UnicodeUtf8 = System.Text.Unicode.Utf8;
 
 namespace PahoSharp;
@@ -33,6 +34,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     private readonly MessageReaders messageReaders;
     private readonly AsyncOperationSet operations = new();
     private readonly PersistenceBridge? persistence;
+    private readonly ClientTelemetry telemetry;
     private readonly Lock subscriptionsGate = new();
     private readonly Dictionary<string, MqttSubscription> subscriptions = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim connectionGate = new(1, 1);
@@ -71,8 +73,9 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         ServerUri = options.ServerUri;
         ClientId = options.ClientId;
         Version = options.Version;
+        telemetry = new ClientTelemetry(options.LoggerFactory, typeof(MqttAsyncClient).FullName!, ClientId, ServerUri, options.ReceiveBufferCapacity, () => operations.Publications);
         if (options.Persistence.Store is { } store)
-            persistence = new PersistenceBridge(store);
+            persistence = new PersistenceBridge(store, telemetry);
         try
         {
             handle.Initialize(Create(options, idName, persistence));
@@ -80,9 +83,10 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         catch
         {
             persistence?.Dispose();
+            telemetry.Dispose();
             throw;
         }
-        dispatcher = new EventDispatcher(options.ReceiveBufferCapacity, options.ReceiveBufferFullMode, DispatchAsync, PahoThread.Async);
+        dispatcher = new EventDispatcher(options.ReceiveBufferCapacity, options.ReceiveBufferFullMode, DispatchAsync, PahoThread.Async, telemetry);
         messageReaders = new MessageReaders(options.ReceiveBufferCapacity, options.ReceiveBufferFullMode, dispatcher);
         callbackId = CallbackRegistry<IAsyncClientCallbacks>.Register(this);
         int rc = AsyncClientCallbacks.Set(handle.DangerousGetHandle(), callbackId, Version == MqttVersion.V5);
@@ -92,6 +96,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
             dispatcher.Close();
             handle.Dispose();
             persistence?.Dispose();
+            telemetry.Dispose();
             throw MqttException.FromAsync(rc, "set callbacks");
         }
     }
@@ -157,41 +162,55 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         IReadOnlyList<ParsedServerUri> uris = ConnectOptionsCheck.Check(options, Version, serverUri, canReconnect: true);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
         await connectionGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        long started = ClientTelemetry.ConnectStarting();
         try
         {
-            var (resolved, timeLeft) = await Task.Run(() => HostResolver.Resolve(uris, options.ConnectTimeout), cancellationToken).ConfigureAwait(false);
-            bool ownUriAsIs = options.ServerUris.Count == 0 && resolved[0] == ServerUri;
-            var writer = new AsyncConnectOptionsWriter(options, ownUriAsIs ? [] : resolved, timeLeft);
-            var operation = new ConnectOperation(operations, ReportedUri);
-            connectUris = uris;
-            pahoUris = resolved;
-            window.SetLimit(options.MaxInflight);
-            _ = operation.Task.ContinueWith(
-                t =>
-                {
-                    // paho lowers its window to an MQTT 5 broker's Receive Maximum; so does this.
-                    if (t.Result.Properties?.ReceiveMaximum is { } receiveMaximum)
-                        window.SetLimit(Math.Min(options.MaxInflight, receiveMaximum));
-                    connected = true;
-                },
-                CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            _ = operation.Task.ContinueWith(
-                t => dispatcher.PostEvent(new MqttConnectedEventArgs(t.Result)),
-                CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            if (!Connect(writer, operation))
-            {
-                writer.Dispose();
-                return await operation.Task.ConfigureAwait(false);
-            }
-            // paho reads these options again for every automatic reconnect.
-            connectMemory?.Dispose();
-            connectMemory = writer;
-            return await operation.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            MqttConnectResult result = await ConnectLockedAsync(options, uris, cancellationToken).ConfigureAwait(false);
+            telemetry.Connected(result, started);
+            return result;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            telemetry.ConnectFailed(e, ServerUri, started);
+            throw;
         }
         finally
         {
             connectionGate.Release();
         }
+    }
+
+    /// <summary>Connects, the connection gate held.</summary>
+    private async Task<MqttConnectResult> ConnectLockedAsync(ConnectOptions options, IReadOnlyList<ParsedServerUri> uris, CancellationToken cancellationToken)
+    {
+        var (resolved, timeLeft) = await Task.Run(() => HostResolver.Resolve(uris, options.ConnectTimeout), cancellationToken).ConfigureAwait(false);
+        bool ownUriAsIs = options.ServerUris.Count == 0 && resolved[0] == ServerUri;
+        var writer = new AsyncConnectOptionsWriter(options, ownUriAsIs ? [] : resolved, timeLeft);
+        var operation = new ConnectOperation(operations, ReportedUri);
+        connectUris = uris;
+        pahoUris = resolved;
+        window.SetLimit(options.MaxInflight);
+        _ = operation.Task.ContinueWith(
+            t =>
+            {
+                // paho lowers its window to an MQTT 5 broker's Receive Maximum; so does this.
+                if (t.Result.Properties?.ReceiveMaximum is { } receiveMaximum)
+                    window.SetLimit(Math.Min(options.MaxInflight, receiveMaximum));
+                connected = true;
+            },
+            CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _ = operation.Task.ContinueWith(
+            t => dispatcher.PostEvent(new MqttConnectedEventArgs(t.Result)),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        if (!Connect(writer, operation))
+        {
+            writer.Dispose();
+            return await operation.Task.ConfigureAwait(false);
+        }
+        // paho reads these options again for every automatic reconnect.
+        connectMemory?.Dispose();
+        connectMemory = writer;
+        return await operation.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -227,13 +246,14 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         MqttText.CheckTopicName(topic, nameof(topic));
         CheckProperties(properties, PropertyPacket.Publish, nameof(properties));
         ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        var measure = new PublishMeasure(ClientTelemetry.PublishStarting(), telemetry.StartPublish(topic, qos, retained, payload.Length));
         if (qos == MqttQos.AtMostOnce)
-            return PublishNow(topic, payload.Span, qos, retained, properties).WaitAsync(cancellationToken);
+            return PublishNow(topic, payload.Span, qos, retained, properties, measure).WaitAsync(cancellationToken);
         Task place = window.EnterAsync(connected, cancellationToken);
         if (place.IsCompletedSuccessfully)
-            return Windowed(PublishNow(topic, payload.Span, qos, retained, properties)).WaitAsync(cancellationToken);
+            return Windowed(PublishNow(topic, payload.Span, qos, retained, properties, measure)).WaitAsync(cancellationToken);
         // The window is full: the caller's memory may change once this returns, so keep a copy.
-        return PublishWhenPlacedAsync(place, topic, payload.ToArray(), qos, retained, properties, cancellationToken);
+        return PublishWhenPlacedAsync(place, topic, payload.ToArray(), qos, retained, properties, measure, cancellationToken);
     }
 
     /// <summary>Publishes text as its UTF-8 bytes.</summary>
@@ -379,6 +399,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
             Disconnect(timeout, reasonCode, properties, operation);
             await operation.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
             ConnectionEnded();
+            telemetry.Disconnected();
         }
         finally
         {
@@ -415,6 +436,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         connectMemory?.Dispose();
         connectMemory = null;
         messageReaders.CompleteAll();
+        telemetry.Dispose();
     }
 
     /// <inheritdoc cref="Dispose"/>
@@ -433,31 +455,34 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
             message->retained != 0,
             message->dup != 0,
             PropertiesReader.Read(&message->properties));
+        telemetry.Received(received.Qos, received.Payload.Length);
         dispatcher.PostMessage(received);
     }
 
-    void IAsyncClientCallbacks.OnConnectionLost(string? cause)
-    {
-        ConnectionEnded();
-        dispatcher.PostEvent(new ConnectionLostEventArgs(cause));
-    }
+    void IAsyncClientCallbacks.OnConnectionLost(string? cause) =>
+        ConnectionEnded(new ConnectionLostEventArgs(cause));
 
-    unsafe void IAsyncClientCallbacks.OnDisconnected(MQTTReasonCodes reasonCode, MQTTProperties* properties)
-    {
-        ConnectionEnded();
-        dispatcher.PostEvent(new ConnectionLostEventArgs(null, (MqttReasonCode)reasonCode, PropertyReader.ReasonString(properties), PropertiesReader.Read(properties)));
-    }
+    unsafe void IAsyncClientCallbacks.OnDisconnected(MQTTReasonCodes reasonCode, MQTTProperties* properties) =>
+        ConnectionEnded(new ConnectionLostEventArgs(null, (MqttReasonCode)reasonCode, PropertyReader.ReasonString(properties), PropertiesReader.Read(properties)));
 
     void IAsyncClientCallbacks.OnConnected(string? cause)
     {
         connected = true;
         if (cause != AutomaticReconnect)
             return; // ConnectAsync's own: its onSuccess completed the task, and raises Connected.
+        telemetry.Reconnected();
         // Off paho's thread: subscribing waits for paho's receive thread.
         _ = Task.Run(RestoreSubscriptionsAsync);
     }
 
-    /// <summary>The connection ended: what waits for a place goes to paho, which buffers or refuses it.</summary>
+    /// <summary>The connection ended without DISCONNECT: what waits for a place goes to paho, which buffers or refuses it.</summary>
+    private void ConnectionEnded(ConnectionLostEventArgs lost)
+    {
+        ConnectionEnded();
+        telemetry.ConnectionLost(lost);
+        dispatcher.PostEvent(lost);
+    }
+
     private void ConnectionEnded()
     {
         connected = false;
@@ -605,10 +630,18 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         EndOperation(operation, operation.Task, rc);
     }
 
-    private async Task<MqttPublishResult> PublishWhenPlacedAsync(Task place, string topic, byte[] payload, MqttQos qos, bool retained, MqttProperties? properties, CancellationToken cancellationToken)
+    private async Task<MqttPublishResult> PublishWhenPlacedAsync(Task place, string topic, byte[] payload, MqttQos qos, bool retained, MqttProperties? properties, PublishMeasure measure, CancellationToken cancellationToken)
     {
-        await place.ConfigureAwait(false);
-        return await Windowed(PublishNow(topic, payload, qos, retained, properties)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await place.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e)
+        {
+            telemetry.PublishEnded(qos, payload.Length, measure.Started, measure.Activity, ErrorTypes.Of(e), "the publication was cancelled while waiting for a place in the in-flight window");
+            throw;
+        }
+        return await Windowed(PublishNow(topic, payload, qos, retained, properties, measure)).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Gives the publication's place in the window back once it has completed, whichever way.</summary>
@@ -618,23 +651,29 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         return publication;
     }
 
-    private Task<MqttPublishResult> PublishNow(string topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained, MqttProperties? properties)
+    private Task<MqttPublishResult> PublishNow(string topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained, MqttProperties? properties, PublishMeasure measure)
     {
+        var operation = new PublishOperation(operations, qos, telemetry, payload.Length, measure.Started, measure.Activity);
         try
         {
             using var topicName = Utf8z.TopicName(topic, stackalloc byte[Utf8z.StackBytes], nameof(topic));
-            using var written = new PropertiesWriter(properties, PropertiesLibrary.Async, PropertyPacket.Publish, nameof(properties));
-            return Publish(topicName, payload, qos, retained, written);
+            // MQTT 5 carries the span's context to the subscribers, in a user property.
+            List<MqttUserProperty>? traceContext = measure.Activity is { } activity && Version == MqttVersion.V5 ? TraceContextCarrier.Inject(activity, properties) : null;
+            using var written = new PropertiesWriter(properties, PropertiesLibrary.Async, PropertyPacket.Publish, nameof(properties), traceContext);
+            Publish(operation, topicName, payload, qos, retained, written);
         }
-        catch (Exception e) when (e is MqttException or ObjectDisposedException)
+        catch (Exception e)
         {
-            return Task.FromException<MqttPublishResult>(e);
+            // Ends the operation (and its span) unless paho's refusal already did.
+            operation.Abandon(e);
+            if (e is not (MqttException or ObjectDisposedException))
+                throw;
         }
+        return operation.Task;
     }
 
-    private unsafe Task<MqttPublishResult> Publish(Utf8z topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained, PropertiesWriter properties)
+    private unsafe void Publish(PublishOperation operation, Utf8z topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained, PropertiesWriter properties)
     {
-        var operation = new PublishOperation(operations, qos);
         BeginOperation();
         int rc;
         try
@@ -664,7 +703,6 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
             throw;
         }
         EndOperation(operation, operation.Task, rc);
-        return operation.Task;
     }
 
     private async Task<IReadOnlyList<MqttSubscribeResult>> SubscribeCore(IReadOnlyList<MqttSubscription> requested, MqttProperties? properties, bool restoring)
@@ -786,10 +824,12 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
             try
             {
                 restored = await SubscribeCore(had, null, restoring: true).ConfigureAwait(false);
+                telemetry.SubscriptionsRestored(restored);
             }
             catch (MqttException e)
             {
                 failure = e;
+                telemetry.SubscriptionsNotRestored(e);
             }
             catch (ObjectDisposedException)
             {
@@ -804,14 +844,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         switch (item)
         {
             case MqttMessage message:
-                try
-                {
-                    MessageReceived?.Invoke(this, new MqttMessageReceivedEventArgs(message));
-                }
-                catch (Exception e)
-                {
-                    System.Diagnostics.Trace.TraceError($"PahoSharp: a MessageReceived handler of client \"{ClientId}\" threw: {e}");
-                }
+                telemetry.Process(this, MessageReceived, message);
                 return messageReaders.DeliverAsync(message, stopping);
             case ConnectionLostEventArgs lost:
                 ConnectionLost?.Invoke(this, lost);

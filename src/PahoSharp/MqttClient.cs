@@ -7,6 +7,7 @@ using PahoSharp.Interop.Delivery;
 using PahoSharp.Interop.Properties;
 using PahoSharp.Interop.Writers;
 using PahoSharp.Native;
+using PahoSharp.Telemetry;
 using UnicodeUtf8 = System.Text.Unicode.Utf8;
 
 [module: SkipLocalsInit]
@@ -32,6 +33,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     private readonly int receiveBufferCapacity;
     private readonly ReceiveBufferFullMode receiveBufferFullMode;
     private readonly MessageReaders messageReaders;
+    private readonly ClientTelemetry telemetry;
     private readonly Lock connectionGate = new();
     private readonly object socketGate = new();
     private ConnectOptionsWriter? connectMemory;
@@ -89,9 +91,10 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
         receiveBufferFullMode = options.ReceiveBufferFullMode;
 
         handle.Initialize(Create(options, uriName, idName, persistenceName));
-        dispatcher = new EventDispatcher(receiveBufferCapacity, receiveBufferFullMode, DispatchAsync, PahoThread.Client);
+        telemetry = new ClientTelemetry(options.LoggerFactory, typeof(MqttClient).FullName!, ClientId, ServerUri, receiveBufferCapacity, () => deliveries!.InFlight);
+        dispatcher = new EventDispatcher(receiveBufferCapacity, receiveBufferFullMode, DispatchAsync, PahoThread.Client, telemetry);
         messageReaders = new MessageReaders(receiveBufferCapacity, receiveBufferFullMode, dispatcher);
-        deliveries = new DeliveryTracker(ReadPahoPending, PahoThread.Client);
+        deliveries = new DeliveryTracker(ReadPahoPending, PahoThread.Client, telemetry);
         callbackId = CallbackRegistry<IClientCallbacks>.Register(this);
         int rc = ClientCallbacks.Set(handle.DangerousGetHandle(), callbackId, Version == MqttVersion.V5);
         if (rc != MQTTClientConstants.MQTTCLIENT_SUCCESS)
@@ -99,6 +102,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
             CallbackRegistry<IClientCallbacks>.Unregister(callbackId);
             dispatcher.Close();
             handle.Dispose();
+            telemetry.Dispose();
             NativeResults.ThrowIfFailed(rc, "set callbacks");
         }
     }
@@ -153,69 +157,85 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     /// <exception cref="ArgumentException">The options do not fit this client (MQTT version, a password without a user name under MQTT 3.1.1, a bad server URI).</exception>
     /// <exception cref="InvalidOperationException">The client is connected already: disconnect first.</exception>
     /// <exception cref="MqttException">paho or the broker refused: the codes say which.</exception>
-    public unsafe MqttConnectResult Connect(ConnectOptions options)
+    public MqttConnectResult Connect(ConnectOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         IReadOnlyList<ParsedServerUri> uris = ConnectOptionsCheck.Check(options, Version, serverUri, canReconnect: false);
-        bool mqtt5 = Version == MqttVersion.V5;
         lock (connectionGate)
         {
             using var use = Use();
             // paho would open a second socket and leak the first (paho 1.3.12).
             if (MQTTClientApi.MQTTClient_isConnected(use.Client) != 0)
                 throw new InvalidOperationException("The client is connected already; call Disconnect (or AbortConnection) before connecting again.");
-
-            var (pahoUris, timeLeft) = HostResolver.Resolve(uris, options.ConnectTimeout);
-            // paho tries serverURIs instead of its own URI: the own one goes there once its name is resolved.
-            bool ownUriAsIs = options.ServerUris.Count == 0 && pahoUris[0] == ServerUri;
-            var writer = new ConnectOptionsWriter(options, ownUriAsIs ? [] : pahoUris, timeLeft);
-            long lossesBefore = Interlocked.Read(ref losses);
-            deliveries.ConnectionStarting(mqtt5, options.MaxInflight);
-            SocketCapture capture = ClientTrace.BeginCapture();
-            int rc;
-            int windowLimit = options.MaxInflight;
-            MqttException? failure;
-            MqttProperties? connackProperties = null;
+            long started = ClientTelemetry.ConnectStarting();
             try
             {
-                PahoThread.Client.EnterWait();
-                if (mqtt5)
-                {
-                    MQTTResponse response = MQTTClientApi.MQTTClient_connect5(use.Client, writer.Options, writer.ConnectProperties, writer.WillProperties);
-                    rc = (int)response.reasonCode;
-                    failure = NativeResults.ConnectFailure(rc, mqtt5, response.properties);
-                    connackProperties = PropertiesReader.Read(response.properties);
-                    if (PropertyReader.Number(response.properties, MQTTPropertyCodes.MQTTPROPERTY_CODE_RECEIVE_MAXIMUM) is { } receiveMaximum)
-                        windowLimit = Math.Min(windowLimit, receiveMaximum);
-                    MQTTClientApi.MQTTResponse_free(response);
-                }
-                else
-                {
-                    rc = MQTTClientApi.MQTTClient_connect(use.Client, writer.Options);
-                    failure = NativeResults.ConnectFailure(rc, mqtt5, null);
-                }
+                MqttConnectResult result = ConnectLocked(use.Client, options, uris);
+                telemetry.Connected(result, started);
+                return result;
             }
-            finally
+            catch (MqttException e)
             {
-                PahoThread.Client.ExitWait();
-                ClientTrace.EndCapture();
+                telemetry.ConnectFailed(e, ServerUri, started);
+                throw;
             }
-            if (failure is not null)
-            {
-                capture.Dispose();
-                writer.Dispose();
-                deliveries.ConnectionEnded();
-                throw failure;
-            }
-
-            MqttConnectResult result = ConnectResult(writer.Options, options, uris, pahoUris) with { Properties = connackProperties };
-            AdoptSocket(capture.TakeLatest(), lossesBefore, ServerUriFor(result.ServerUri, uris).Port);
-            deliveries.ConnectionStarted(windowLimit, PendingIds(use.Client));
-            // Kept until the next connect or disposal: paho may hold on to what it was given.
-            connectMemory?.Dispose();
-            connectMemory = writer;
-            return result;
         }
+    }
+
+    /// <summary>Connects, the connection gate held and the client known to be disconnected.</summary>
+    private unsafe MqttConnectResult ConnectLocked(nint client, ConnectOptions options, IReadOnlyList<ParsedServerUri> uris)
+    {
+        bool mqtt5 = Version == MqttVersion.V5;
+        var (pahoUris, timeLeft) = HostResolver.Resolve(uris, options.ConnectTimeout);
+        // paho tries serverURIs instead of its own URI: the own one goes there once its name is resolved.
+        bool ownUriAsIs = options.ServerUris.Count == 0 && pahoUris[0] == ServerUri;
+        var writer = new ConnectOptionsWriter(options, ownUriAsIs ? [] : pahoUris, timeLeft);
+        long lossesBefore = Interlocked.Read(ref losses);
+        deliveries.ConnectionStarting(mqtt5, options.MaxInflight);
+        SocketCapture capture = ClientTrace.BeginCapture();
+        int rc;
+        int windowLimit = options.MaxInflight;
+        MqttException? failure;
+        MqttProperties? connackProperties = null;
+        try
+        {
+            PahoThread.Client.EnterWait();
+            if (mqtt5)
+            {
+                MQTTResponse response = MQTTClientApi.MQTTClient_connect5(client, writer.Options, writer.ConnectProperties, writer.WillProperties);
+                rc = (int)response.reasonCode;
+                failure = NativeResults.ConnectFailure(rc, mqtt5, response.properties);
+                connackProperties = PropertiesReader.Read(response.properties);
+                if (PropertyReader.Number(response.properties, MQTTPropertyCodes.MQTTPROPERTY_CODE_RECEIVE_MAXIMUM) is { } receiveMaximum)
+                    windowLimit = Math.Min(windowLimit, receiveMaximum);
+                MQTTClientApi.MQTTResponse_free(response);
+            }
+            else
+            {
+                rc = MQTTClientApi.MQTTClient_connect(client, writer.Options);
+                failure = NativeResults.ConnectFailure(rc, mqtt5, null);
+            }
+        }
+        finally
+        {
+            PahoThread.Client.ExitWait();
+            ClientTrace.EndCapture();
+        }
+        if (failure is not null)
+        {
+            capture.Dispose();
+            writer.Dispose();
+            deliveries.ConnectionEnded();
+            throw failure;
+        }
+
+        MqttConnectResult result = ConnectResult(writer.Options, options, uris, pahoUris) with { Properties = connackProperties };
+        AdoptSocket(capture.TakeLatest(), lossesBefore, ServerUriFor(result.ServerUri, uris).Port);
+        deliveries.ConnectionStarted(windowLimit, PendingIds(client));
+        // Kept until the next connect or disposal: paho may hold on to what it was given.
+        connectMemory?.Dispose();
+        connectMemory = writer;
+        return result;
     }
 
     /// <summary>
@@ -247,10 +267,13 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
         MqttText.CheckPayloadLength(payload.Length, nameof(payload));
         CheckProperties(properties, PropertyPacket.Publish, nameof(properties));
         using var topicName = Utf8z.TopicName(topic, stackalloc byte[Utf8z.StackBytes], nameof(topic));
-        if (properties is null or { IsEmpty: true })
-            return PublishEncoded(topicName, payload, qos, retained, null);
-        using var written = new PropertiesWriter(properties, PropertiesLibrary.Client, PropertyPacket.Publish, nameof(properties));
-        return PublishEncoded(topicName, payload, qos, retained, written);
+        var measure = new PublishMeasure(ClientTelemetry.PublishStarting(), telemetry.StartPublish(topic, qos, retained, payload.Length));
+        // MQTT 5 carries the span's context to the subscribers, in a user property.
+        List<MqttUserProperty>? traceContext = measure.Activity is { } activity && Version == MqttVersion.V5 ? TraceContextCarrier.Inject(activity, properties) : null;
+        if (properties is null or { IsEmpty: true } && traceContext is null)
+            return PublishEncoded(topicName, payload, qos, retained, null, measure);
+        using var written = new PropertiesWriter(properties, PropertiesLibrary.Client, PropertyPacket.Publish, nameof(properties), traceContext);
+        return PublishEncoded(topicName, payload, qos, retained, written, measure);
     }
 
     /// <summary>Publishes bytes (<c>MQTTClient_publish</c>).</summary>
@@ -568,7 +591,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
                 // paho's destroy would leave the socket open and in paho's poll set: end it, and let
                 // paho close its descriptor, first.
                 if (MQTTClientApi.MQTTClient_isConnected(handle.DangerousGetHandle()) != 0 && !AbortAndWaitForLoss())
-                    System.Diagnostics.Trace.TraceWarning($"PahoSharp: client \"{ClientId}\" was destroyed while connected without its socket known; paho leaves that socket open.");
+                    telemetry.DestroyedWithUnknownSocket();
             }
             finally
             {
@@ -590,6 +613,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
             connectMemory = null;
         }
         messageReaders.CompleteAll();
+        telemetry.Dispose();
     }
 
     unsafe void IClientCallbacks.OnMessageArrived(ReadOnlySpan<byte> topic, MQTTClient_message* message)
@@ -601,6 +625,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
             message->retained != 0,
             message->dup != 0,
             PropertiesReader.Read(&message->properties));
+        telemetry.Received(received.Qos, received.Payload.Length);
         // Blocks paho's thread while the buffer is full (the default policy): TCP then holds the broker back.
         dispatcher.PostMessage(received);
     }
@@ -618,6 +643,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     /// <summary>paho ended the connection and has closed its descriptor (it closes the session before it calls back).</summary>
     private void ConnectionEnded(ConnectionLostEventArgs lost)
     {
+        telemetry.ConnectionLost(lost);
         deliveries.ConnectionEnded();
         lock (socketGate)
         {
@@ -722,7 +748,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
         }
     }
 
-    private unsafe DeliveryToken PublishEncoded(Utf8z topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained, PropertiesWriter? properties)
+    private unsafe DeliveryToken PublishEncoded(Utf8z topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained, PropertiesWriter? properties, PublishMeasure measure)
     {
         bool takesPlace = qos != MqttQos.AtMostOnce;
         DeliveryLedger reserved = deliveries.EnterPublish(takesPlace);
@@ -755,10 +781,13 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
         {
             PahoThread.Client.ExitWait();
             if (rc != MQTTClientConstants.MQTTCLIENT_SUCCESS)
+            {
                 deliveries.Cancel(reserved, takesPlace);
+                telemetry.PublishEnded(qos, payload.Length, measure.Started, measure.Activity, ((MqttReturnCode)rc).ToString(), "paho refused the publication");
+            }
         }
         NativeResults.ThrowIfFailed(rc, "publish");
-        return deliveries.Track(reserved, token, qos);
+        return deliveries.Track(reserved, token, qos, payload.Length, measure);
     }
 
     private unsafe void DisconnectCore(TimeSpan timeout, MQTTReasonCodes reason, MqttProperties? properties)
@@ -788,6 +817,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
             }
             deliveries.ConnectionEnded();
             NativeResults.ThrowIfFailed(rc, "disconnect");
+            telemetry.Disconnected();
         }
     }
 
@@ -796,15 +826,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
         switch (item)
         {
             case MqttMessage message:
-                try
-                {
-                    MessageReceived?.Invoke(this, new MqttMessageReceivedEventArgs(message));
-                }
-                catch (Exception e)
-                {
-                    // A failing handler must not keep the message from the readers, nor stop what follows.
-                    System.Diagnostics.Trace.TraceError($"PahoSharp: a MessageReceived handler of client \"{ClientId}\" threw: {e}");
-                }
+                telemetry.Process(this, MessageReceived, message);
                 return messageReaders.DeliverAsync(message, stopping);
             case ConnectionLostEventArgs lost:
                 ConnectionLost?.Invoke(this, lost);

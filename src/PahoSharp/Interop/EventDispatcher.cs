@@ -1,3 +1,5 @@
+using PahoSharp.Telemetry;
+
 namespace PahoSharp.Interop;
 
 /// <summary>
@@ -18,6 +20,7 @@ internal sealed class EventDispatcher : PahoThread.IHolder
     private readonly CancellationTokenSource stopping = new();
     private readonly Task loop;
     private readonly PahoThread pahoThread;
+    private readonly ClientTelemetry telemetry;
     private int messages;
     private bool closed;
     private long dropped;
@@ -29,8 +32,10 @@ internal sealed class EventDispatcher : PahoThread.IHolder
     /// <param name="fullMode">What happens to a message that finds the buffer full.</param>
     /// <param name="handle">Runs the handlers of one event; what it throws is reported and the loop goes on; its token fires on <see cref="Close"/>.</param>
     /// <param name="pahoThread">The paho thread that posts the messages.</param>
-    public EventDispatcher(int capacity, ReceiveBufferFullMode fullMode, Func<object, CancellationToken, ValueTask> handle, PahoThread pahoThread)
+    /// <param name="telemetry">Told of dropped messages and of handlers that threw.</param>
+    public EventDispatcher(int capacity, ReceiveBufferFullMode fullMode, Func<object, CancellationToken, ValueTask> handle, PahoThread pahoThread, ClientTelemetry telemetry)
     {
+        this.telemetry = telemetry;
         this.capacity = capacity;
         this.pahoThread = pahoThread;
         this.fullMode = fullMode;
@@ -42,7 +47,11 @@ internal sealed class EventDispatcher : PahoThread.IHolder
     public long Dropped => Interlocked.Read(ref dropped);
 
     /// <summary>Counts a message dropped after the buffer (a full reader under <see cref="ReceiveBufferFullMode.DropNewest"/>).</summary>
-    public void CountDropped() => Interlocked.Increment(ref dropped);
+    public void CountDropped(MqttMessage message)
+    {
+        Interlocked.Increment(ref dropped);
+        telemetry.Dropped(message);
+    }
 
     /// <summary>Whether the calling thread is running this dispatcher's handlers.</summary>
     public bool IsHandlerThread => running == this;
@@ -59,23 +68,29 @@ internal sealed class EventDispatcher : PahoThread.IHolder
 
     /// <summary>Queues a received message (on paho's thread): holds paho's thread, or drops, while the buffer is full.</summary>
     /// <returns>False if it was dropped (full, or closed).</returns>
-    public bool PostMessage(object message)
+    public bool PostMessage(MqttMessage message)
     {
         if (fullMode == ReceiveBufferFullMode.Wait)
             pahoThread.HoldWhileFull(this);
+        bool full;
         lock (gate)
         {
             if (closed)
                 return false;
-            if (fullMode == ReceiveBufferFullMode.DropNewest && messages >= capacity)
+            full = fullMode == ReceiveBufferFullMode.DropNewest && messages >= capacity;
+            if (!full)
             {
-                Interlocked.Increment(ref dropped);
-                return false;
+                // Past the bound only while some call waits for paho's thread.
+                messages++;
+                queue.Enqueue(message);
             }
-            // Past the bound only while some call waits for paho's thread.
-            messages++;
-            queue.Enqueue(message);
         }
+        if (full)
+        {
+            CountDropped(message);
+            return false;
+        }
+        telemetry.Accepted();
         available.Release();
         return true;
     }
@@ -154,7 +169,7 @@ internal sealed class EventDispatcher : PahoThread.IHolder
             catch (Exception e)
             {
                 // A failing handler must not stop the delivery of what follows.
-                System.Diagnostics.Trace.TraceError($"PahoSharp: an event handler threw: {e}");
+                telemetry.HandlerFailed(EventName(item), e);
             }
             finally
             {
@@ -162,4 +177,12 @@ internal sealed class EventDispatcher : PahoThread.IHolder
             }
         }
     }
+
+    private static string EventName(object item) => item switch
+    {
+        ConnectionLostEventArgs => "ConnectionLost",
+        MqttReconnectedEventArgs => "Reconnected",
+        MqttConnectedEventArgs => "Connected",
+        _ => "MessageReceived",
+    };
 }

@@ -62,7 +62,7 @@ internal sealed class MessageReaders(int capacity, ReceiveBufferFullMode fullMod
         {
             if (fullMode == ReceiveBufferFullMode.DropNewest)
             {
-                dispatcher.CountDropped();
+                dispatcher.CountDropped(message);
                 continue;
             }
             try

@@ -5,17 +5,27 @@ internal sealed class AsyncOperationSet
 {
     private readonly Lock gate = new();
     private readonly HashSet<AsyncOperation> pending = [];
+    private int publications;
+
+    /// <summary>Publications whose outcome paho has not given yet.</summary>
+    public int Publications => Volatile.Read(ref publications);
 
     public void Add(AsyncOperation operation)
     {
         lock (gate)
-            pending.Add(operation);
+        {
+            if (pending.Add(operation) && operation is PublishOperation)
+                publications++;
+        }
     }
 
     public void Remove(AsyncOperation operation)
     {
         lock (gate)
-            pending.Remove(operation);
+        {
+            if (pending.Remove(operation) && operation is PublishOperation)
+                publications--;
+        }
     }
 
     /// <summary>Fails every operation still under way with <paramref name="error"/>.</summary>

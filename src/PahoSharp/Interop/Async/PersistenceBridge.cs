@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using PahoSharp.Native;
+using PahoSharp.Telemetry;
 
 namespace PahoSharp.Interop.Async;
 
@@ -19,9 +20,11 @@ internal sealed unsafe class PersistenceBridge : IDisposable
     private readonly nint id;
     private readonly NativeArena arena = new();
 
-    public PersistenceBridge(IMqttPersistence store)
+    /// <param name="store">The user's store.</param>
+    /// <param name="telemetry">Told when the store throws.</param>
+    public PersistenceBridge(IMqttPersistence store, ClientTelemetry telemetry)
     {
-        id = CallbackRegistry<IMqttPersistence>.Register(store);
+        id = CallbackRegistry<Binding>.Register(new Binding(store, telemetry));
         Native = arena.Allocate<MQTTClient_persistence>();
         Native->context = (void*)id;
         Native->popen = &Open;
@@ -40,16 +43,16 @@ internal sealed unsafe class PersistenceBridge : IDisposable
     /// <summary>After the client is destroyed: a late call finds no store.</summary>
     public void Dispose()
     {
-        CallbackRegistry<IMqttPersistence>.Unregister(id);
+        CallbackRegistry<Binding>.Unregister(id);
         arena.Dispose();
     }
 
     private static IMqttPersistence Store(void* handle) =>
-        CallbackRegistry<IMqttPersistence>.Find((nint)handle) ?? throw new ObjectDisposedException(nameof(IMqttPersistence));
+        CallbackRegistry<Binding>.Find((nint)handle)?.Store ?? throw new ObjectDisposedException(nameof(IMqttPersistence));
 
     private static string Text(byte* value) => Marshal.PtrToStringUTF8((nint)value) ?? "";
 
-    private static int Guard(string call, Func<int> body)
+    private static int Guard(nint storeId, string call, Func<int> body)
     {
         try
         {
@@ -58,17 +61,20 @@ internal sealed unsafe class PersistenceBridge : IDisposable
         catch (Exception e)
         {
             // paho takes an error code; nothing may unwind into its C frames.
-            System.Diagnostics.Trace.TraceError($"PahoSharp: the persistence store's {call} failed: {e}");
+            CallbackRegistry<Binding>.Find(storeId)?.Telemetry.PersistenceFailed(call, e);
             return PersistenceError;
         }
     }
+
+    /// <summary>What paho's context id stands for: the store, and whom to tell when it fails.</summary>
+    private sealed record Binding(IMqttPersistence Store, ClientTelemetry Telemetry);
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Open(void** handle, byte* clientId, byte* serverUri, void* context)
     {
         nint storeId = (nint)context;
         string client = Text(clientId), server = Text(serverUri);
-        int rc = Guard("Open", () =>
+        int rc = Guard(storeId, "Open", () =>
         {
             Store((void*)storeId).Open(client, server);
             return Success;
@@ -82,7 +88,7 @@ internal sealed unsafe class PersistenceBridge : IDisposable
     private static int Close(void* handle)
     {
         nint storeId = (nint)handle;
-        return Guard("Close", () =>
+        return Guard(storeId, "Close", () =>
         {
             Store((void*)storeId).Close();
             return Success;
@@ -106,7 +112,7 @@ internal sealed unsafe class PersistenceBridge : IDisposable
             }
             nint storeId = (nint)handle;
             string name = Text(key);
-            return Guard("Put", () =>
+            return Guard(storeId, "Put", () =>
             {
                 Store((void*)storeId).Put(name, value.AsSpan(0, total));
                 return Success;
@@ -124,7 +130,7 @@ internal sealed unsafe class PersistenceBridge : IDisposable
         nint storeId = (nint)handle;
         string name = Text(key);
         byte[]? value = null;
-        int rc = Guard("Get", () =>
+        int rc = Guard(storeId, "Get", () =>
         {
             value = Store((void*)storeId).Get(name);
             return value is null ? PersistenceError : Success;
@@ -145,7 +151,7 @@ internal sealed unsafe class PersistenceBridge : IDisposable
     {
         nint storeId = (nint)handle;
         string name = Text(key);
-        return Guard("Remove", () =>
+        return Guard(storeId, "Remove", () =>
         {
             Store((void*)storeId).Remove(name);
             return Success;
@@ -157,7 +163,7 @@ internal sealed unsafe class PersistenceBridge : IDisposable
     {
         nint storeId = (nint)handle;
         IReadOnlyCollection<string>? names = null;
-        int rc = Guard("Keys", () =>
+        int rc = Guard(storeId, "Keys", () =>
         {
             names = Store((void*)storeId).Keys();
             return Success;
@@ -189,7 +195,7 @@ internal sealed unsafe class PersistenceBridge : IDisposable
     private static int Clear(void* handle)
     {
         nint storeId = (nint)handle;
-        return Guard("Clear", () =>
+        return Guard(storeId, "Clear", () =>
         {
             Store((void*)storeId).Clear();
             return Success;
@@ -201,6 +207,6 @@ internal sealed unsafe class PersistenceBridge : IDisposable
     {
         nint storeId = (nint)handle;
         string name = Text(key);
-        return Guard("ContainsKey", () => Store((void*)storeId).ContainsKey(name) ? Success : PersistenceError);
+        return Guard(storeId, "ContainsKey", () => Store((void*)storeId).ContainsKey(name) ? Success : PersistenceError);
     }
 }

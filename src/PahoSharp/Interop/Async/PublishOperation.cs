@@ -1,19 +1,35 @@
+using System.Diagnostics;
 using PahoSharp.Native;
+using PahoSharp.Telemetry;
 
 namespace PahoSharp.Interop.Async;
 
 /// <summary>
 /// <c>MQTTAsync_sendMessage</c>: completes when paho has the broker's PUBACK (QoS 1) or PUBCOMP (QoS 2),
 /// or has written a QoS 0 message; fails with the broker's reason code (MQTT 5) or paho's code (the
-/// session was discarded: <see cref="MqttAsyncReturnCode.OperationIncomplete"/>).
+/// session was discarded: <see cref="MqttAsyncReturnCode.OperationIncomplete"/>). Its outcome goes to
+/// the client's telemetry, which ends the publication's span.
 /// </summary>
-internal sealed unsafe class PublishOperation(AsyncOperationSet owner, MqttQos qos) : AsyncOperation<MqttPublishResult>("publish", owner)
+internal sealed unsafe class PublishOperation(AsyncOperationSet owner, MqttQos qos, ClientTelemetry telemetry, int bodySize, long started, Activity? activity)
+    : AsyncOperation<MqttPublishResult>("publish", owner)
 {
     // paho's onSuccess5 for a publication carries no reason code of the acknowledgement: 0x00 and
     // 0x10 (no matching subscribers) look alike, so none is claimed.
     protected override void OnSucceeded(MQTTAsync_successData5* data) =>
-        Complete(new MqttPublishResult(data->token, qos, null));
+        Succeed(new MqttPublishResult(data->token, qos, null));
 
     protected override void OnSucceeded(MQTTAsync_successData* data) =>
-        Complete(new MqttPublishResult(data->token, qos, MqttReasonCode.Success));
+        Succeed(new MqttPublishResult(data->token, qos, MqttReasonCode.Success));
+
+    protected override void Fail(Exception error)
+    {
+        telemetry.PublishEnded(qos, bodySize, started, activity, ErrorTypes.Of(error), error.Message);
+        base.Fail(error);
+    }
+
+    private void Succeed(MqttPublishResult result)
+    {
+        telemetry.PublishEnded(qos, bodySize, started, activity, null, messageId: result.MessageId);
+        Complete(result);
+    }
 }

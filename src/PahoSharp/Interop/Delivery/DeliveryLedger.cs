@@ -1,3 +1,5 @@
+using PahoSharp.Telemetry;
+
 namespace PahoSharp.Interop.Delivery;
 
 /// <summary>
@@ -11,9 +13,12 @@ internal sealed class DeliveryLedger
     private DeliverySlot[] slots = new DeliverySlot[16];
     private Dictionary<(int Id, uint Generation), string>? reasonStrings;
 
-    public DeliveryLedger(DeliveryTracker owner, bool mqtt5, bool ended)
+    private readonly ClientTelemetry telemetry;
+
+    public DeliveryLedger(DeliveryTracker owner, ClientTelemetry telemetry, bool mqtt5, bool ended)
     {
         Owner = owner;
+        this.telemetry = telemetry;
         Mqtt5 = mqtt5;
         Ended = ended;
     }
@@ -47,7 +52,7 @@ internal sealed class DeliveryLedger
         state is DeliveryState.Pending or DeliveryState.Inherited or DeliveryState.Unverified or DeliveryState.Stuck;
 
     /// <summary>A publication paho accepted with <paramref name="id"/>: its place was reserved already.</summary>
-    public uint Start(int id, MqttQos qos)
+    public uint Start(int id, MqttQos qos, int bodySize, PublishMeasure measure)
     {
         ref DeliverySlot slot = ref Slot(id);
         if (Holds(slot.State))
@@ -70,7 +75,12 @@ internal sealed class DeliveryLedger
         slot.State = Ended ? DeliveryState.Failed : DeliveryState.Pending;
         slot.Qos = qos;
         slot.Reason = 0;
+        slot.BodySize = bodySize;
+        slot.Started = measure.Started;
+        slot.Activity = measure.Activity;
         reasonStrings?.Remove((id, slot.Generation));
+        if (Ended)
+            Report(id, ref slot);
         return slot.Generation;
     }
 
@@ -80,6 +90,8 @@ internal sealed class DeliveryLedger
         ref DeliverySlot slot = ref Slot(id);
         slot.Generation++;
         slot.State = DeliveryState.Inherited;
+        slot.BodySize = -1;
+        slot.Activity = null;
         Occupied++;
     }
 
@@ -102,6 +114,8 @@ internal sealed class DeliveryLedger
         slot.Reason = reason;
         if (reasonString is not null)
             (reasonStrings ??= [])[(id, slot.Generation)] = reasonString;
+        if (IsFinal(state) && !IsFinal(old))
+            Report(id, ref slot);
     }
 
     /// <summary>paho no longer holds <paramref name="id"/>: its place is free, and <paramref name="outcome"/> is final.</summary>
@@ -112,9 +126,29 @@ internal sealed class DeliveryLedger
             Stuck--;
         if (slot.State == DeliveryState.Unverified)
             Unverified--;
+        bool wasFinal = IsFinal(slot.State);
         if (Holds(slot.State))
             Occupied--;
         slot.State = outcome;
+        if (!wasFinal)
+            Report(id, ref slot);
+    }
+
+    private static bool IsFinal(DeliveryState state) =>
+        state is DeliveryState.Delivered or DeliveryState.Refused or DeliveryState.Failed or DeliveryState.Stuck;
+
+    /// <summary>A publication of this client reached its outcome: its span ends, and it is counted.</summary>
+    private void Report(int id, ref DeliverySlot slot)
+    {
+        if (slot.BodySize < 0)
+            return;
+        if (slot.Activity is null && slot.Started == 0 && !MqttInstruments.SentMessages.Enabled && !MqttInstruments.SentBytes.Enabled)
+            return;
+        DeliveryOutcome outcome = new(slot.State, slot.Qos, slot.Reason, null);
+        string? errorType = slot.State == DeliveryState.Delivered ? null : outcome.ErrorType;
+        string? description = errorType is null ? null : outcome.ToException().Message;
+        telemetry.PublishEnded(slot.Qos, slot.BodySize, slot.Started, slot.Activity, errorType, description, id);
+        slot.Activity = null;
     }
 
     /// <summary>The outcome of a token of this ledger; null when its identifier was used twice since (it is no longer known).</summary>

@@ -12,6 +12,14 @@ internal readonly record struct DeliveryOutcome(DeliveryState State, MqttQos Qos
         _ => throw ToException(),
     };
 
+    /// <summary>The outcome as OpenTelemetry's <c>error.type</c>: the broker's reason code, or what went wrong, by name.</summary>
+    public string ErrorType => State switch
+    {
+        DeliveryState.Refused => ((MqttReasonCode)Reason).ToString(),
+        DeliveryState.Stuck => "PubackForQos2",
+        _ => nameof(MqttReturnCode.Disconnected),
+    };
+
     public MqttException ToException() => State switch
     {
         DeliveryState.Refused => MqttException.Refused((MqttReasonCode)Reason, "publish", ReasonString),

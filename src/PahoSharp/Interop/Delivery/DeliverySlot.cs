@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace PahoSharp.Interop.Delivery;
 
 /// <summary>
@@ -20,4 +22,13 @@ internal struct DeliverySlot
     public DeliveryState PreviousState;
 
     public byte PreviousReason;
+
+    /// <summary>The current publication's payload size; -1 for one paho held from an earlier connection (not this client's to measure).</summary>
+    public int BodySize;
+
+    /// <summary>When the current publication was called (0 when nobody listens to durations).</summary>
+    public long Started;
+
+    /// <summary>The current publication's span, ended with its outcome; null when nobody samples it.</summary>
+    public Activity? Activity;
 }

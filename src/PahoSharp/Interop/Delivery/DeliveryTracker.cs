@@ -1,4 +1,5 @@
 using PahoSharp.Native;
+using PahoSharp.Telemetry;
 
 namespace PahoSharp.Interop.Delivery;
 
@@ -19,6 +20,7 @@ internal sealed class DeliveryTracker : IThreadPoolWorkItem
     private readonly object gate = new();
     private readonly Func<HashSet<int>?> readPahoPending;
     private readonly PahoThread pahoThread;
+    private readonly ClientTelemetry telemetry;
     private readonly List<Waiter> waiters = [];
     private readonly Dictionary<(DeliveryLedger Ledger, int Id, uint Generation), TaskCompletionSource<MqttPublishResult>> awaiters = [];
     private readonly Dictionary<int, Acknowledgement> earlyAcks = [];
@@ -34,11 +36,23 @@ internal sealed class DeliveryTracker : IThreadPoolWorkItem
 
     /// <param name="readPahoPending">paho's pending delivery tokens (<c>MQTTClient_getPendingDeliveryTokens</c>); called off paho's thread; null once paho cannot say.</param>
     /// <param name="pahoThread">Told while callers wait for paho's thread.</param>
-    public DeliveryTracker(Func<HashSet<int>?> readPahoPending, PahoThread pahoThread)
+    /// <param name="telemetry">Told of each publication's outcome.</param>
+    public DeliveryTracker(Func<HashSet<int>?> readPahoPending, PahoThread pahoThread, ClientTelemetry telemetry)
     {
         this.readPahoPending = readPahoPending;
         this.pahoThread = pahoThread;
-        ledger = new DeliveryLedger(this, mqtt5: false, ended: true);
+        this.telemetry = telemetry;
+        ledger = new DeliveryLedger(this, telemetry, mqtt5: false, ended: true);
+    }
+
+    /// <summary>QoS 1 and 2 publications that paho holds or is being given: their outcome is not known yet.</summary>
+    public int InFlight
+    {
+        get
+        {
+            lock (gate)
+                return ledger.Ended ? 0 : ledger.Occupied;
+        }
     }
 
     /// <summary>An acknowledgement as paho reported it; <see cref="PacketType"/> 0 when paho did not say (MQTT 3.1.1).</summary>
@@ -58,7 +72,7 @@ internal sealed class DeliveryTracker : IThreadPoolWorkItem
     {
         lock (gate)
         {
-            ledger = new DeliveryLedger(this, mqtt5, ended: false);
+            ledger = new DeliveryLedger(this, telemetry, mqtt5, ended: false);
             limit = maxInflight;
             starting = true;
         }
@@ -107,7 +121,7 @@ internal sealed class DeliveryTracker : IThreadPoolWorkItem
             if (!ended.Ended)
             {
                 ended.End();
-                ledger = new DeliveryLedger(this, ended.Mqtt5, ended: true);
+                ledger = new DeliveryLedger(this, telemetry, ended.Mqtt5, ended: true);
             }
             starting = false;
             earlyAcks.Clear();
@@ -179,8 +193,8 @@ internal sealed class DeliveryTracker : IThreadPoolWorkItem
         }
     }
 
-    /// <summary>paho accepted the publication as packet <paramref name="messageId"/> (0 for QoS 0).</summary>
-    public DeliveryToken Track(DeliveryLedger reserved, int messageId, MqttQos qos)
+    /// <summary>paho accepted the publication as packet <paramref name="messageId"/> (0 for QoS 0); its outcome ends <paramref name="measure"/>.</summary>
+    public DeliveryToken Track(DeliveryLedger reserved, int messageId, MqttQos qos, int bodySize, PublishMeasure measure)
     {
         lock (gate)
         {
@@ -189,10 +203,12 @@ internal sealed class DeliveryTracker : IThreadPoolWorkItem
             if (qos == MqttQos.AtMostOnce || messageId <= 0)
             {
                 token = new DeliveryToken(reserved, 0, 0);
+                // Written: that is all a QoS 0 publication gets.
+                telemetry.PublishEnded(qos, bodySize, measure.Started, measure.Activity, null);
             }
             else
             {
-                uint generation = reserved.Start(messageId, qos);
+                uint generation = reserved.Start(messageId, qos, bodySize, measure);
                 token = new DeliveryToken(reserved, messageId, generation);
                 if (!reserved.Ended && earlyAcks.Remove(messageId, out Acknowledgement ack))
                     Acknowledge(messageId, ack);

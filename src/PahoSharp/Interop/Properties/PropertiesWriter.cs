@@ -13,17 +13,29 @@ internal sealed unsafe class PropertiesWriter : IDisposable
 {
     private readonly PropertiesLibrary library;
 
-    public PropertiesWriter(MqttProperties? properties, PropertiesLibrary library, PropertyPacket packet, string paramName)
+    /// <param name="properties">The caller's properties, checked against what <paramref name="packet"/> may carry.</param>
+    /// <param name="library">The paho library that reads and frees the list.</param>
+    /// <param name="packet">The packet the properties go in.</param>
+    /// <param name="paramName">The caller's parameter, for the exceptions.</param>
+    /// <param name="addedUserProperties">User properties to write after the caller's (the trace context), or null.</param>
+    public PropertiesWriter(MqttProperties? properties, PropertiesLibrary library, PropertyPacket packet, string paramName, IReadOnlyList<MqttUserProperty>? addedUserProperties = null)
     {
         this.library = library;
         PropertyCodes.CheckFor(properties, packet, paramName);
-        if (properties is null || properties.IsEmpty)
+        bool written = properties is { IsEmpty: false };
+        if (!written && addedUserProperties is not { Count: > 0 })
             return;
         Native = (MQTTProperties*)NativeMemory.AllocZeroed((nuint)sizeof(MQTTProperties));
         *Native = Initializers.MQTTProperties_initializer;
         try
         {
-            Write(properties);
+            if (written)
+                Write(properties!);
+            if (addedUserProperties is not null)
+            {
+                foreach (MqttUserProperty user in addedUserProperties)
+                    Pair(MQTTPropertyCodes.MQTTPROPERTY_CODE_USER_PROPERTY, user.Name, user.Value);
+            }
         }
         catch
         {

@@ -1,0 +1,17 @@
+namespace PahoSharp.Telemetry;
+
+/// <summary>
+/// <c>error.type</c> values: few of them, as the conventions ask: the broker's reason code or paho's
+/// return code by name (<c>NotAuthorized</c>, <c>Disconnected</c>), else the exception's type.
+/// </summary>
+internal static class ErrorTypes
+{
+    public static string Of(Exception error) => error switch
+    {
+        MqttException { ReasonCode: { } reason } => reason.ToString(),
+        MqttException { ConnectReturnCode: { } refused } => refused.ToString(),
+        MqttException { AsyncReturnCode: { } async } => async.ToString(),
+        MqttException mqtt => mqtt.ReturnCode.ToString(),
+        _ => error.GetType().FullName ?? error.GetType().Name,
+    };
+}
