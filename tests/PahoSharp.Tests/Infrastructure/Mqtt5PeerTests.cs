@@ -151,7 +151,7 @@ public sealed class Mqtt5PeerTests : BrokerTest
         await using var publisher = await Mqtt5TestPublisher.ConnectAsync(Broker.Port);
 
         await publisher.PublishAsync("sid/a", "a"u8.ToArray(), qos: 1);
-        await publisher.PublishAsync("sid/b", "b"u8.ToArray(), qos: 1);
+        await publisher.PublishAsync("sid/b", "b"u8.ToArray(), qos: 1, properties: new(Mqtt5Property.User("u", "v")));
         List<Mqtt5ReceivedMessage> messages = await subscriber.CollectAsync(3);
 
         Assert.That((wide.ReasonCodes, narrow.ReasonCodes), Is.EqualTo((new byte[] { 1 }, new byte[] { 1 })));
@@ -161,7 +161,8 @@ public sealed class Mqtt5PeerTests : BrokerTest
         Assert.That(messages.Where(m => m.TopicText == "sid/a").Select(m => m.SubscriptionIdentifiers),
             Is.EquivalentTo(new[] { new[] { 7u }, new[] { Mqtt5Wire.MaxVariableByteInteger } }));
         Mqtt5ReceivedMessage b = messages.Single(m => m.TopicText == "sid/b");
-        Assert.That(Convert.ToHexString(b.RawProperties), Is.EqualTo("0B07"));
+        // The identifier comes first, before the publisher's properties.
+        Assert.That(Convert.ToHexString(b.RawProperties), Is.EqualTo("0B07" + Convert.ToHexString(Mqtt5Property.User("u", "v").Encode())));
         Assert.That(messages.Select(m => Convert.ToHexString(m.RawProperties)), Has.Member("0BFFFFFF7F"), "268,435,455 in four bytes");
         Assert.That(await subscriber.DrainAsync(Quiet), Is.Empty);
     }
@@ -189,7 +190,8 @@ public sealed class Mqtt5PeerTests : BrokerTest
         await using var publisher = await Mqtt5TestPublisher.ConnectAsync(Broker.Port);
         // No subscriber yet: Mosquitto answers a QoS 1 PUBLISH nobody receives with 0x10, No matching subscribers.
         Mqtt5PublishResult stored = await publisher.PublishAsync("retained/t", "kept"u8.ToArray(), qos: 1, retain: true,
-            properties: new(Mqtt5Property.User("k", "v")));
+            properties: new(Mqtt5Property.User("k", "v"), P(Id.MessageExpiryInterval, 100)));
+        var held = System.Diagnostics.Stopwatch.StartNew();
         await using var subscriber = await Mqtt5TestSubscriber.ConnectAsync(Broker.Port, new Mqtt5ConnectOptions());
 
         await subscriber.SubscribeAsync(new Mqtt5Subscription("retained/t", 1) { RetainHandling = 2 });
@@ -198,6 +200,7 @@ public sealed class Mqtt5PeerTests : BrokerTest
         List<Mqtt5ReceivedMessage> afterOnlyIfNew = await subscriber.DrainAsync(Quiet);
         await subscriber.SubscribeAsync(new Mqtt5Subscription("retained/t", 1) { RetainHandling = 0 });
         Mqtt5ReceivedMessage onSubscribe = await subscriber.NextAsync();
+        TimeSpan heldFor = held.Elapsed;
         await subscriber.SubscribeAsync(new Mqtt5Subscription("retained/+", 1) { RetainHandling = 1 });
         Mqtt5ReceivedMessage onNewFilter = await subscriber.NextAsync();
 
@@ -207,6 +210,8 @@ public sealed class Mqtt5PeerTests : BrokerTest
         Assert.That((onSubscribe.TopicText, onSubscribe.PayloadText, onSubscribe.Retained), Is.EqualTo(("retained/t", "kept", true)), "Retain Handling 0");
         Assert.That((onNewFilter.PayloadText, onNewFilter.Retained), Is.EqualTo(("kept", true)), "Retain Handling 1 on a new subscription");
         Assert.That(onSubscribe.UserProperties, Is.EqualTo(new[] { new Mqtt5UserProperty("k", "v") }), "a retained message keeps its properties");
+        // The expiry counts down while the broker holds the message: at least one whole second passed (two quiet windows).
+        Assert.That(onSubscribe.Properties.MessageExpiryInterval, Is.LessThanOrEqualTo(99u).And.GreaterThanOrEqualTo(100u - (uint)Math.Ceiling(heldFor.TotalSeconds) - 1));
         Assert.That(await subscriber.DrainAsync(Quiet), Is.Empty);
     }
 
