@@ -6,7 +6,8 @@ namespace PahoSharp.Benchmarks;
 /// <summary>
 /// Row mode (what build/bench.sh runs, one row per process):
 ///   PahoSharp.Benchmarks CLIENT ADDRESS ROW COUNT [MAX_SECONDS]
-///   CLIENT: pahosharp | mqttnet | mqttnet-naive; prints one line like native/benchmarks/paho_bench.c:
+///   CLIENT: pahosharp | pahosharp-async | mqttnet | mqttnet-naive; prints one line like
+///   native/benchmarks/paho_bench.c and paho_async_bench.c:
 ///   RESULT {"client":"pahosharp","row":"qos0","count":200000,"seconds":0.8,"rate":250000.0}
 /// Micro mode: PahoSharp.Benchmarks --micro [BenchmarkDotNet arguments]
 /// MQTTnet investigation: PahoSharp.Benchmarks --investigate-mqttnet ADDRESS
@@ -45,6 +46,7 @@ internal static class Program
         IRowRunner? runner = args[0] switch
         {
             "pahosharp" => new PahoSharpRunner(args[1]),
+            "pahosharp-async" => new PahoSharpAsyncRunner(args[1]),
             "mqttnet" => new MqttNetRunner(address, naive: false),
             "mqttnet-naive" => new MqttNetRunner(address, naive: true),
             _ => null,
@@ -66,7 +68,7 @@ internal static class Program
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: PahoSharp.Benchmarks pahosharp|mqttnet|mqttnet-naive ADDRESS ROW COUNT [MAX_SECONDS]");
+        Console.Error.WriteLine("usage: PahoSharp.Benchmarks pahosharp|pahosharp-async|mqttnet|mqttnet-naive ADDRESS ROW COUNT [MAX_SECONDS]");
         Console.Error.WriteLine($"       ROW: {string.Join(' ', Row.All.Select(r => r.Name))}");
         Console.Error.WriteLine("   or: PahoSharp.Benchmarks --micro [BenchmarkDotNet arguments]");
         return 2;
