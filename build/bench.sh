@@ -12,7 +12,7 @@
 # artifacts/bench/results.json (and the raw result lines in artifacts/bench/runs.jsonl). Then runs
 # the BenchmarkDotNet micro-benchmarks (--micro in tests/PahoSharp.Benchmarks) unless --quick or
 # --no-micro.
-#   --quick                 fewer messages, 3 repetitions, no micro-benchmarks (about 2 minutes)
+#   --quick                 fewer messages, 3 repetitions, no micro-benchmarks (about 3 minutes)
 #   --investigate-mqttnet   only the MQTTnet concurrent-QoS-1 investigation, against a broker with
 #                           Mosquitto's default Nagle (set_tcp_nodelay false) and then with it off
 set -euo pipefail
