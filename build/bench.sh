@@ -4,13 +4,15 @@
 #   bash build/bench.sh [--quick] [--reps N] [--no-micro] [--micro-only] [--investigate-mqttnet]
 #
 # Sets everything up (build/setup.sh), starts its own Mosquitto (logging off, TCP_NODELAY on) on a
-# free loopback port, runs every row on the three clients (paho C: artifacts/cmake/bin/paho_bench;
-# PahoSharp and MQTTnet: tests/PahoSharp.Benchmarks), one process per run, repetitions interleaved
-# (rep 1 of every row and client, then rep 2, ...), and prints one table of medians with the ratios
-# PahoSharp/C and PahoSharp/MQTTnet. Writes artifacts/bench/results.json (and the raw result lines
-# in artifacts/bench/runs.jsonl). Then runs the BenchmarkDotNet micro-benchmarks (--micro in
-# tests/PahoSharp.Benchmarks) unless --quick or --no-micro.
-#   --quick                 fewer messages, 3 repetitions, no micro-benchmarks (about 2 minutes)
+# free loopback port, runs every row on the five clients (paho C's MQTTClient and MQTTAsync:
+# artifacts/cmake/bin/paho_bench and paho_async_bench; PahoSharp's MqttClient and MqttAsyncClient,
+# and MQTTnet: tests/PahoSharp.Benchmarks), one process per run, repetitions interleaved (rep 1 of
+# every row and client, then rep 2, ...), and prints one table of medians with the ratios
+# PahoSharp/C, PahoSharp/MQTTnet and PahoSharp async/paho C MQTTAsync. Writes
+# artifacts/bench/results.json (and the raw result lines in artifacts/bench/runs.jsonl). Then runs
+# the BenchmarkDotNet micro-benchmarks (--micro in tests/PahoSharp.Benchmarks) unless --quick or
+# --no-micro.
+#   --quick                 fewer messages, 3 repetitions, no micro-benchmarks (about 3 minutes)
 #   --investigate-mqttnet   only the MQTTnet concurrent-QoS-1 investigation, against a broker with
 #                           Mosquitto's default Nagle (set_tcp_nodelay false) and then with it off
 set -euo pipefail
@@ -41,6 +43,7 @@ reps=${reps:-5}
 bash "$root/build/setup.sh" >/dev/null
 
 paho_bench="$root/artifacts/cmake/bin/paho_bench"
+paho_async_bench="$root/artifacts/cmake/bin/paho_async_bench"
 dotnet_bench="$root/tests/PahoSharp.Benchmarks/bin/$configuration/net10.0/PahoSharp.Benchmarks"
 out="$root/artifacts/bench"
 mkdir -p "$out"
@@ -104,22 +107,26 @@ prop() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$root/artifacts/paho/Paho.props"; 
 paho_build="paho.mqtt.c $(prop PahoVersion), $(prop PahoOrigin), PAHO_HIGH_PERFORMANCE $(prop PahoHighPerformance)"
 
 rows=(qos0 qos0_64k qos1_w1 qos1_w10 qos2_w1 qos2_w10 qos1_w100_max10 seed connect)
-clients=(paho-c pahosharp mqttnet)
+clients=(paho-c pahosharp mqttnet paho-c-async pahosharp-async)
 max_seconds=$((quick ? 2 : 4))
 
-# count ROW CLIENT: sized for roughly a second of paho C on a 2-core machine (less with --quick).
+# count ROW CLIENT: sized for roughly a second of paho C on a 2-core machine (less with --quick);
+# the two MQTTAsync clients (paho-c-async, pahosharp-async) get the same counts as each other.
 count() {
-  local n
+  local n async=0
+  [[ $2 == *-async ]] && async=1
   case $1 in
-    qos0) n=300000 ;;
-    qos0_64k) n=2000 ;;
+    qos0) ((async)) && n=100000 || n=300000 ;;
+    # MQTTAsync: a write left pending holds paho's send thread until the next command or its 1 s
+    # timeout, so a run's time is mostly such waits; fewer messages keep it to a few seconds.
+    qos0_64k) ((async)) && n=200 || n=2000 ;;
     qos1_w1) n=10000 ;;
     qos1_w10) n=30000 ;;
     qos2_w1) n=5000 ;;
     qos2_w10) n=15000 ;;
     qos1_w100_max10) [[ $2 == paho-c ]] && n=300 || n=30000 ;;
     seed) [[ $2 == paho-c ]] && n=10 || n=5000 ;;
-    connect) [[ $2 == mqttnet ]] && n=300 || n=6 ;;
+    connect) [[ $2 == mqttnet ]] && n=300 || { ((async)) && n=10 || n=6; } ;;
   esac
   ((quick == 0)) || n=$(((n + 2) / 3))
   echo "$n"
@@ -139,6 +146,8 @@ if ((table)); then
         n=$(count "$row" "$client")
         if [[ $client == paho-c ]]; then
           cmd=("$paho_bench" "$BENCH_ADDRESS" "$row" "$n" "$max_seconds")
+        elif [[ $client == paho-c-async ]]; then
+          cmd=("$paho_async_bench" "$BENCH_ADDRESS" "$row" "$n" "$max_seconds")
         else
           cmd=("$dotnet_bench" "$client" "$BENCH_ADDRESS" "$row" "$n" "$max_seconds")
         fi

@@ -6,7 +6,9 @@ namespace PahoSharp.Benchmarks;
 /// <summary>
 /// Row mode (what build/bench.sh runs, one row per process):
 ///   PahoSharp.Benchmarks CLIENT ADDRESS ROW COUNT [MAX_SECONDS]
-///   CLIENT: pahosharp | mqttnet | mqttnet-naive; prints one line like native/benchmarks/paho_bench.c:
+///   CLIENT: pahosharp | pahosharp-async | mqttnet | mqttnet-naive, or for investigations raw-async,
+///   raw-async-tasks and raw-async-tasks-cw (publish rows only); prints one line like
+///   native/benchmarks/paho_bench.c and paho_async_bench.c:
 ///   RESULT {"client":"pahosharp","row":"qos0","count":200000,"seconds":0.8,"rate":250000.0}
 /// Micro mode: PahoSharp.Benchmarks --micro [BenchmarkDotNet arguments]
 /// MQTTnet investigation: PahoSharp.Benchmarks --investigate-mqttnet ADDRESS
@@ -45,6 +47,10 @@ internal static class Program
         IRowRunner? runner = args[0] switch
         {
             "pahosharp" => new PahoSharpRunner(args[1]),
+            "pahosharp-async" => new PahoSharpAsyncRunner(args[1]),
+            "raw-async" => new RawAsyncRunner(args[1], RawAsyncRunner.Mode.Window),
+            "raw-async-tasks" => new RawAsyncRunner(args[1], RawAsyncRunner.Mode.Tasks),
+            "raw-async-tasks-cw" => new RawAsyncRunner(args[1], RawAsyncRunner.Mode.TasksWithContinuation),
             "mqttnet" => new MqttNetRunner(address, naive: false),
             "mqttnet-naive" => new MqttNetRunner(address, naive: true),
             _ => null,
@@ -66,7 +72,7 @@ internal static class Program
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: PahoSharp.Benchmarks pahosharp|mqttnet|mqttnet-naive ADDRESS ROW COUNT [MAX_SECONDS]");
+        Console.Error.WriteLine("usage: PahoSharp.Benchmarks pahosharp|pahosharp-async|mqttnet|mqttnet-naive|raw-async|raw-async-tasks|raw-async-tasks-cw ADDRESS ROW COUNT [MAX_SECONDS]");
         Console.Error.WriteLine($"       ROW: {string.Join(' ', Row.All.Select(r => r.Name))}");
         Console.Error.WriteLine("   or: PahoSharp.Benchmarks --micro [BenchmarkDotNet arguments]");
         return 2;
