@@ -248,10 +248,10 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
         var measure = new PublishMeasure(ClientTelemetry.PublishStarting(), telemetry.StartPublish(topic, qos, retained, payload.Length));
         if (qos == MqttQos.AtMostOnce)
-            return PublishNow(topic, payload.Span, qos, retained, properties, measure).WaitAsync(cancellationToken);
+            return PublishNow(topic, payload.Span, qos, retained, properties, measure, null).WaitAsync(cancellationToken);
         Task place = window.EnterAsync(connected, cancellationToken);
         if (place.IsCompletedSuccessfully)
-            return Windowed(PublishNow(topic, payload.Span, qos, retained, properties, measure)).WaitAsync(cancellationToken);
+            return PublishNow(topic, payload.Span, qos, retained, properties, measure, window).WaitAsync(cancellationToken);
         // The window is full: the caller's memory may change once this returns, so keep a copy.
         return PublishWhenPlacedAsync(place, topic, payload.ToArray(), qos, retained, properties, measure, cancellationToken);
     }
@@ -559,36 +559,25 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         using var filter = Utf8z.TopicFilter(topicFilter, stackalloc byte[Utf8z.StackBytes], paramName);
     }
 
-    /// <summary>
-    /// Before the native call that starts an operation: the operation waits for paho's receive thread,
-    /// so a full receive buffer must not hold that thread until it completes.
-    /// </summary>
-    private static void BeginOperation() => PahoThread.Async.EnterWait();
+    /// <summary>Before the native call that starts an operation.</summary>
+    private static void BeginOperation(AsyncOperation operation) => operation.HoldPahoWait();
 
-    /// <summary>After the native call: paho's refusal fails the operation at once; otherwise its completion ends the wait.</summary>
+    /// <summary>After the native call: paho's refusal fails the operation at once; otherwise paho's completion will.</summary>
     /// <returns>Whether paho took the command.</returns>
-    private static bool EndOperation(AsyncOperation operation, Task completion, int returnCode)
+    private static bool EndOperation(AsyncOperation operation, int returnCode)
     {
-        if (returnCode != MQTTAsyncConstants.MQTTASYNC_SUCCESS)
-        {
-            PahoThread.Async.ExitWait();
-            operation.Abandon(MqttException.FromAsync(returnCode, operation.Name));
-            return false;
-        }
-        _ = completion.ContinueWith(_ => PahoThread.Async.ExitWait(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        return true;
+        if (returnCode == MQTTAsyncConstants.MQTTASYNC_SUCCESS)
+            return true;
+        operation.Abandon(MqttException.FromAsync(returnCode, operation.Name));
+        return false;
     }
 
     /// <summary>The native call threw before paho took the command.</summary>
-    private static void FailOperation(AsyncOperation operation, Exception error)
-    {
-        PahoThread.Async.ExitWait();
-        operation.Abandon(error);
-    }
+    private static void FailOperation(AsyncOperation operation, Exception error) => operation.Abandon(error);
 
     private unsafe bool Connect(AsyncConnectOptionsWriter writer, ConnectOperation operation)
     {
-        BeginOperation();
+        BeginOperation(operation);
         int rc;
         try
         {
@@ -601,12 +590,12 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
             FailOperation(operation, e);
             throw;
         }
-        return EndOperation(operation, operation.Task, rc);
+        return EndOperation(operation, rc);
     }
 
     private unsafe void Disconnect(TimeSpan timeout, MqttReasonCode reasonCode, MqttProperties? properties, DisconnectOperation operation)
     {
-        BeginOperation();
+        BeginOperation(operation);
         int rc;
         try
         {
@@ -627,7 +616,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
             FailOperation(operation, e);
             throw;
         }
-        EndOperation(operation, operation.Task, rc);
+        EndOperation(operation, rc);
     }
 
     private async Task<MqttPublishResult> PublishWhenPlacedAsync(Task place, string topic, byte[] payload, MqttQos qos, bool retained, MqttProperties? properties, PublishMeasure measure, CancellationToken cancellationToken)
@@ -641,19 +630,19 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
             telemetry.PublishEnded(qos, payload.Length, measure.Started, measure.Activity, ErrorTypes.Of(e), "the publication was cancelled while waiting for a place in the in-flight window");
             throw;
         }
-        return await Windowed(PublishNow(topic, payload, qos, retained, properties, measure)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await PublishNow(topic, payload, qos, retained, properties, measure, window).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Gives the publication's place in the window back once it has completed, whichever way.</summary>
-    private Task<MqttPublishResult> Windowed(Task<MqttPublishResult> publication)
+    /// <param name="topic">The topic name.</param>
+    /// <param name="payload">The payload, copied by paho.</param>
+    /// <param name="qos">The quality of service.</param>
+    /// <param name="retained">The retain flag.</param>
+    /// <param name="properties">The caller's properties.</param>
+    /// <param name="measure">What the outcome is measured against.</param>
+    /// <param name="placed">The window the publication took a place in, which it gives back as it finishes, whichever way; null for QoS 0.</param>
+    private Task<MqttPublishResult> PublishNow(string topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained, MqttProperties? properties, PublishMeasure measure, AsyncPublishWindow? placed)
     {
-        _ = publication.ContinueWith(_ => window.Exit(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        return publication;
-    }
-
-    private Task<MqttPublishResult> PublishNow(string topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained, MqttProperties? properties, PublishMeasure measure)
-    {
-        var operation = new PublishOperation(operations, qos, telemetry, payload.Length, measure.Started, measure.Activity);
+        var operation = new PublishOperation(operations, qos, telemetry, payload.Length, measure, placed);
         try
         {
             using var topicName = Utf8z.TopicName(topic, stackalloc byte[Utf8z.StackBytes], nameof(topic));
@@ -674,7 +663,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
 
     private unsafe void Publish(PublishOperation operation, Utf8z topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained, PropertiesWriter properties)
     {
-        BeginOperation();
+        BeginOperation(operation);
         int rc;
         try
         {
@@ -702,7 +691,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
             FailOperation(operation, e);
             throw;
         }
-        EndOperation(operation, operation.Task, rc);
+        EndOperation(operation, rc);
     }
 
     private async Task<IReadOnlyList<MqttSubscribeResult>> SubscribeCore(IReadOnlyList<MqttSubscription> requested, MqttProperties? properties, bool restoring)
@@ -739,7 +728,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
 
     private unsafe void StartSubscribe(SubscribeOperation operation, IReadOnlyList<MqttSubscription> requested, MqttProperties? properties, bool restoring)
     {
-        BeginOperation();
+        BeginOperation(operation);
         int rc;
         try
         {
@@ -784,12 +773,12 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
             FailOperation(operation, e);
             throw;
         }
-        EndOperation(operation, operation.Task, rc);
+        EndOperation(operation, rc);
     }
 
     private unsafe void StartUnsubscribe(UnsubscribeOperation operation, IReadOnlyList<string> filters, MqttProperties? properties)
     {
-        BeginOperation();
+        BeginOperation(operation);
         int rc;
         try
         {
@@ -810,7 +799,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
             FailOperation(operation, e);
             throw;
         }
-        EndOperation(operation, operation.Task, rc);
+        EndOperation(operation, rc);
     }
 
     /// <summary>After paho's automatic reconnect: subscribes again to everything the client had, then raises <see cref="Reconnected"/>.</summary>

@@ -10,26 +10,53 @@ internal sealed class EitherClient : IAsyncDisposable
     private readonly Channel<MqttMessage> received = Channel.CreateUnbounded<MqttMessage>();
 
     public EitherClient(string kind, string serverUri, string clientId)
+        : this(kind, new MqttClientOptions { ServerUri = serverUri, ClientId = clientId, Version = MqttVersion.V5 })
+    {
+    }
+
+    /// <summary>A client created from <paramref name="options"/>; its version is the options' (MQTT 5 unless they say otherwise).</summary>
+    public EitherClient(string kind, MqttClientOptions options)
     {
         if (kind == "sync")
         {
-            sync = new MqttClient(serverUri, clientId, ClientPersistence.None, MqttVersion.V5);
+            sync = new MqttClient(options);
             sync.MessageReceived += (_, e) => received.Writer.TryWrite(e.Message);
             sync.ConnectionLost += (_, e) => Lost.TrySetResult(e);
         }
         else
         {
-            async = new MqttAsyncClient(new MqttClientOptions { ServerUri = serverUri, ClientId = clientId, Version = MqttVersion.V5 });
+            async = new MqttAsyncClient(options);
             async.MessageReceived += (_, e) => received.Writer.TryWrite(e.Message);
             async.ConnectionLost += (_, e) => Lost.TrySetResult(e);
         }
+        Version = options.Version;
+        ClientId = options.ClientId;
+    }
+
+    public MqttVersion Version { get; }
+
+    public string ClientId { get; }
+
+    /// <summary>A normal DISCONNECT, in any MQTT version.</summary>
+    public Task DisconnectAsync() =>
+        sync is not null ? Task.Run(() => sync.Disconnect(TimeSpan.FromSeconds(5))) : async!.DisconnectAsync(TimeSpan.FromSeconds(5));
+
+    public long DroppedMessages => sync?.DroppedMessages ?? async!.DroppedMessages;
+
+    /// <summary>Adds a handler of received messages, ahead of none other than this wrapper's own.</summary>
+    public void OnMessage(EventHandler<MqttMessageReceivedEventArgs> handler)
+    {
+        if (sync is not null)
+            sync.MessageReceived += handler;
+        else
+            async!.MessageReceived += handler;
     }
 
     public TaskCompletionSource<ConnectionLostEventArgs> Lost { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public Task<MqttConnectResult> ConnectAsync(ConnectOptions options)
     {
-        options.MqttVersion = MqttVersion.V5;
+        options.MqttVersion = Version;
         return sync is not null ? Task.Run(() => sync.Connect(options)) : async!.ConnectAsync(options);
     }
 

@@ -12,6 +12,7 @@ namespace PahoSharp.Interop.Async;
 internal abstract unsafe class AsyncOperation
 {
     private int finished;
+    private volatile bool holdsPahoWait;
 
     protected AsyncOperation(string name, AsyncOperationSet owner)
     {
@@ -28,6 +29,16 @@ internal abstract unsafe class AsyncOperation
     public nint Id { get; }
 
     private AsyncOperationSet Owner { get; }
+
+    /// <summary>
+    /// Before the native call that starts it: the operation waits for paho's receive thread, so a full
+    /// receive buffer must not hold that thread until it finishes (which lets go, whichever way).
+    /// </summary>
+    public void HoldPahoWait()
+    {
+        PahoThread.Async.EnterWait();
+        holdsPahoWait = true;
+    }
 
     /// <summary>paho's onSuccess5 (MQTT 5).</summary>
     public void Succeeded(MQTTAsync_successData5* data)
@@ -74,6 +85,11 @@ internal abstract unsafe class AsyncOperation
 
     protected abstract void Fail(Exception error);
 
+    /// <summary>Once, as the operation finishes and before its result is set, on the finishing thread (often paho's).</summary>
+    protected virtual void OnFinished()
+    {
+    }
+
     /// <summary>What a failure means: paho's codes are negative; a broker's refusal is a reason code (MQTT 5) or a CONNACK or SUBACK code (MQTT 3.1.1).</summary>
     protected virtual MqttException Failure(int code, int reasonCode, string? reasonString, string? message, bool mqtt5)
     {
@@ -84,13 +100,19 @@ internal abstract unsafe class AsyncOperation
         return MqttException.FromAsync(code, Name, message);
     }
 
-    /// <summary>True the first time only: the registry entry and the owner's record go.</summary>
+    /// <summary>
+    /// True the first time only: the registry entry and the owner's record go, and the wait for paho's
+    /// thread ends here rather than in a continuation (which would cost a thread-pool item each time).
+    /// </summary>
     private bool Finish()
     {
         if (Interlocked.Exchange(ref finished, 1) != 0)
             return false;
         CallbackRegistry<AsyncOperation>.Unregister(Id);
         Owner.Remove(this);
+        if (holdsPahoWait)
+            PahoThread.Async.ExitWait();
+        OnFinished();
         return true;
     }
 }

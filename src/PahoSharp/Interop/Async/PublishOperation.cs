@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using PahoSharp.Native;
 using PahoSharp.Telemetry;
 
@@ -8,9 +7,10 @@ namespace PahoSharp.Interop.Async;
 /// <c>MQTTAsync_sendMessage</c>: completes when paho has the broker's PUBACK (QoS 1) or PUBCOMP (QoS 2),
 /// or has written a QoS 0 message; fails with the broker's reason code (MQTT 5) or paho's code (the
 /// session was discarded: <see cref="MqttAsyncReturnCode.OperationIncomplete"/>). Its outcome goes to
-/// the client's telemetry, which ends the publication's span.
+/// the client's telemetry, which ends the publication's span; and it gives its place in the in-flight
+/// window back, if it took one.
 /// </summary>
-internal sealed unsafe class PublishOperation(AsyncOperationSet owner, MqttQos qos, ClientTelemetry telemetry, int bodySize, long started, Activity? activity)
+internal sealed unsafe class PublishOperation(AsyncOperationSet owner, MqttQos qos, ClientTelemetry telemetry, int bodySize, PublishMeasure measure, AsyncPublishWindow? window)
     : AsyncOperation<MqttPublishResult>("publish", owner)
 {
     // paho's onSuccess5 for a publication carries no reason code of the acknowledgement: 0x00 and
@@ -23,13 +23,15 @@ internal sealed unsafe class PublishOperation(AsyncOperationSet owner, MqttQos q
 
     protected override void Fail(Exception error)
     {
-        telemetry.PublishEnded(qos, bodySize, started, activity, ErrorTypes.Of(error), error.Message);
+        telemetry.PublishEnded(qos, bodySize, measure.Started, measure.Activity, ErrorTypes.Of(error), error.Message);
         base.Fail(error);
     }
 
     private void Succeed(MqttPublishResult result)
     {
-        telemetry.PublishEnded(qos, bodySize, started, activity, null, messageId: result.MessageId);
+        telemetry.PublishEnded(qos, bodySize, measure.Started, measure.Activity, null, messageId: result.MessageId);
         Complete(result);
     }
+
+    protected override void OnFinished() => window?.Exit();
 }
