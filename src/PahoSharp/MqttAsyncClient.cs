@@ -74,6 +74,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         ClientId = options.ClientId;
         Version = options.Version;
         telemetry = new ClientTelemetry(options.LoggerFactory, typeof(MqttAsyncClient).FullName!, ClientId, ServerUri, options.ReceiveBufferCapacity, () => operations.Publications);
+        AsyncTrace.WatchSockets();
         if (options.Persistence.Store is { } store)
             persistence = new PersistenceBridge(store, telemetry);
         try

@@ -6,28 +6,57 @@ namespace PahoSharp.Interop;
 
 /// <summary>
 /// Owns the trace of paho's <c>MQTTAsync</c> library, which keeps a trace of its own apart from
-/// <c>MQTTClient</c>'s (<see cref="ClientTrace"/>): the user's handler only. Without a handler the output
-/// level is fatal, so the callback costs nothing per packet.
+/// <c>MQTTClient</c>'s (<see cref="ClientTrace"/>): the user's handler, and, once an
+/// <see cref="MqttAsyncClient"/> exists, paho's minimum level, whose "New socket" lines
+/// <see cref="PahoSocket"/> acts on. MQTTAsync opens sockets on its own threads, at any time (an
+/// automatic reconnect), so that level stays on; it is paho's default level anyway, and a packet
+/// line costs a call that compares its level.
 /// </summary>
 internal static unsafe class AsyncTrace
 {
+    private const int Minimum = (int)MQTTASYNC_TRACE_LEVELS.MQTTASYNC_TRACE_MINIMUM;
+    private const int Fatal = (int)MQTTASYNC_TRACE_LEVELS.MQTTASYNC_TRACE_FATAL;
+
     private static readonly Lock Gate = new();
     private static volatile Action<MqttTraceLevel, string>? userHandler;
+    private static volatile int userLevel = int.MaxValue;
     private static bool callbackSet;
+    private static bool watchingSockets;
 
     /// <summary>Sends paho's lines of <paramref name="level"/> and above to <paramref name="handler"/> (null: none).</summary>
     public static void SetUserHandler(MqttTraceLevel level, Action<MqttTraceLevel, string>? handler)
     {
         lock (Gate)
         {
+            userLevel = handler is null ? int.MaxValue : (int)level;
             userHandler = handler;
-            if (!callbackSet)
-            {
-                MQTTAsyncApi.MQTTAsync_setTraceCallback(&OnTrace);
-                callbackSet = true;
-            }
-            MQTTAsyncApi.MQTTAsync_setTraceLevel(handler is null ? MQTTASYNC_TRACE_LEVELS.MQTTASYNC_TRACE_FATAL : (MQTTASYNC_TRACE_LEVELS)level);
+            Apply();
         }
+    }
+
+    /// <summary>From now on, every socket MQTTAsync opens is prepared (<see cref="PahoSocket.Prepare"/>).</summary>
+    public static void WatchSockets()
+    {
+        lock (Gate)
+        {
+            if (watchingSockets)
+                return;
+            watchingSockets = true;
+            Apply();
+        }
+    }
+
+    private static void Apply()
+    {
+        if (!callbackSet)
+        {
+            MQTTAsyncApi.MQTTAsync_setTraceCallback(&OnTrace);
+            callbackSet = true;
+        }
+        int level = userHandler is null ? Fatal : userLevel;
+        if (watchingSockets)
+            level = Math.Min(level, Minimum);
+        MQTTAsyncApi.MQTTAsync_setTraceLevel((MQTTASYNC_TRACE_LEVELS)level);
     }
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
@@ -35,7 +64,12 @@ internal static unsafe class AsyncTrace
     {
         try
         {
-            if (userHandler is { } handler)
+            if ((int)level == Minimum && message is not null
+                && PahoSocket.TryParseNew(MemoryMarshal.CreateReadOnlySpanFromNullTerminated(message), out int descriptor))
+            {
+                PahoSocket.Prepare(descriptor);
+            }
+            if (userHandler is { } handler && (int)level >= userLevel)
                 handler((MqttTraceLevel)level, Marshal.PtrToStringUTF8((nint)message) ?? "");
         }
         catch (Exception)

@@ -14,9 +14,6 @@ namespace PahoSharp.Interop;
 internal sealed unsafe partial class ConnectionSocket : IDisposable
 {
     private const int DuplicateCloseOnExec = 1030; // F_DUPFD_CLOEXEC
-    private const int GetDescriptorFlags = 1;      // F_GETFD
-    private const int SetDescriptorFlags = 2;      // F_SETFD
-    private const int CloseOnExec = 1;             // FD_CLOEXEC
     private const int ShutdownBoth = 2;             // SHUT_RDWR
     private const ushort AfInet = 2;
     private const ushort AfInet6 = 10;
@@ -25,18 +22,6 @@ internal sealed unsafe partial class ConnectionSocket : IDisposable
     private int descriptor;
 
     private ConnectionSocket(int descriptor) => this.descriptor = descriptor;
-
-    /// <summary>
-    /// Marks paho's descriptor close-on-exec, as .NET marks its own: paho 1.3.12 opens its sockets
-    /// without it, so every process started meanwhile (Process.Start) inherits them and keeps the
-    /// connection open after paho closes it, and the broker would not see it end.
-    /// </summary>
-    public static void KeepFromChildProcesses(int pahoDescriptor)
-    {
-        int flags = fcntl(pahoDescriptor, GetDescriptorFlags, 0);
-        if (flags >= 0 && (flags & CloseOnExec) == 0)
-            _ = fcntl(pahoDescriptor, SetDescriptorFlags, flags | CloseOnExec);
-    }
 
     /// <summary>Duplicates <paramref name="pahoDescriptor"/>; null if it is not an open descriptor.</summary>
     public static ConnectionSocket? Duplicate(int pahoDescriptor)

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace PahoSharp.Interop;
 
 /// <summary>
@@ -12,28 +10,18 @@ namespace PahoSharp.Interop;
 /// </summary>
 internal sealed class SocketCapture : IDisposable
 {
-    private static readonly byte[] Marker = Encoding.ASCII.GetBytes("New socket ");
-
     private ConnectionSocket? latest;
 
     /// <summary>Called with each trace line paho writes on the capturing thread.</summary>
     public void Observe(ReadOnlySpan<byte> line)
     {
-        int at = line.IndexOf(Marker);
-        if (at < 0)
+        if (!PahoSocket.TryParseNew(line, out int descriptor))
             return;
-        ReadOnlySpan<byte> rest = line[(at + Marker.Length)..];
-        int digits = 0;
-        while (digits < rest.Length && digits < 10 && char.IsAsciiDigit((char)rest[digits]))
-            digits++;
-        if (digits == 0 || !int.TryParse(rest[..digits], out int descriptor))
-            return;
-        ConnectionSocket.KeepFromChildProcesses(descriptor);
+        PahoSocket.Prepare(descriptor);
         latest?.Dispose();
         latest = ConnectionSocket.Duplicate(descriptor);
     }
 
-    /// <summary>Hands over the last socket paho opened (null if none was seen); the capture no longer owns it.</summary>
     public ConnectionSocket? TakeLatest()
     {
         ConnectionSocket? socket = latest;
