@@ -37,6 +37,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     private readonly Dictionary<string, MqttSubscription> subscriptions = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim connectionGate = new(1, 1);
     private readonly AsyncPublishWindow window = new(10);
+    private readonly DropOldestBuffer? dropOldest;
     private volatile bool connected;
     private AsyncConnectOptionsWriter? connectMemory;
     private IReadOnlyList<ParsedServerUri> connectUris = [];
@@ -71,6 +72,8 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         ServerUri = options.ServerUri;
         ClientId = options.ClientId;
         Version = options.Version;
+        if (options.OfflineBuffer is { DeleteOldest: true } buffer)
+            dropOldest = new DropOldestBuffer(buffer.MaxMessages);
         if (options.Persistence.Store is { } store)
             persistence = new PersistenceBridge(store);
         try
@@ -165,13 +168,13 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
             var operation = new ConnectOperation(operations, ReportedUri);
             connectUris = uris;
             pahoUris = resolved;
-            window.SetLimit(options.MaxInflight);
+            window.SetLimit(WindowLimit(options.MaxInflight));
             _ = operation.Task.ContinueWith(
                 t =>
                 {
                     // paho lowers its window to an MQTT 5 broker's Receive Maximum; so does this.
                     if (t.Result.Properties?.ReceiveMaximum is { } receiveMaximum)
-                        window.SetLimit(Math.Min(options.MaxInflight, receiveMaximum));
+                        window.SetLimit(WindowLimit(Math.Min(options.MaxInflight, receiveMaximum)));
                     connected = true;
                 },
                 CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -206,8 +209,10 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     /// <param name="cancellationToken">Ends the wait, not the publication.</param>
     /// <exception cref="MqttException">
     /// paho refused it (<see cref="MqttException.AsyncReturnCode"/>), the broker refused it (MQTT 5,
-    /// <see cref="MqttException.ReasonCode"/>), or its session was discarded before the acknowledgement
-    /// (<see cref="MqttAsyncReturnCode.OperationIncomplete"/>).
+    /// <see cref="MqttException.ReasonCode"/>), its session was discarded before the acknowledgement
+    /// (<see cref="MqttAsyncReturnCode.OperationIncomplete"/>), or paho dropped it from a full offline
+    /// buffer to take a newer one (<see cref="OfflineBufferOptions.DeleteOldest"/>,
+    /// <see cref="MqttAsyncReturnCode.MaxBufferedMessages"/>).
     /// </exception>
     public Task<MqttPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQos qos = MqttQos.AtMostOnce, bool retained = false, CancellationToken cancellationToken = default) =>
         PublishAsync(topic, payload, qos, retained, null, cancellationToken);
@@ -227,11 +232,12 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         MqttText.CheckTopicName(topic, nameof(topic));
         CheckProperties(properties, PropertyPacket.Publish, nameof(properties));
         ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
-        if (qos == MqttQos.AtMostOnce)
-            return PublishNow(topic, payload.Span, qos, retained, properties).WaitAsync(cancellationToken);
+        // A buffer that deletes the oldest holds QoS 0 in the window too, so that paho never drops while connected.
+        if (qos == MqttQos.AtMostOnce && dropOldest is null)
+            return PublishNow(topic, payload.Span, qos, retained, properties, cancellationToken).WaitAsync(cancellationToken);
         Task place = window.EnterAsync(connected, cancellationToken);
         if (place.IsCompletedSuccessfully)
-            return Windowed(PublishNow(topic, payload.Span, qos, retained, properties)).WaitAsync(cancellationToken);
+            return Windowed(PublishNow(topic, payload.Span, qos, retained, properties, cancellationToken)).WaitAsync(cancellationToken);
         // The window is full: the caller's memory may change once this returns, so keep a copy.
         return PublishWhenPlacedAsync(place, topic, payload.ToArray(), qos, retained, properties, cancellationToken);
     }
@@ -411,6 +417,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         handle.Dispose();
         CallbackRegistry<IAsyncClientCallbacks>.Unregister(callbackId);
         operations.AbandonAll(() => new ObjectDisposedException(nameof(MqttAsyncClient)));
+        dropOldest?.WakeAll();
         persistence?.Dispose();
         connectMemory?.Dispose();
         connectMemory = null;
@@ -450,6 +457,8 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
 
     void IAsyncClientCallbacks.OnConnected(string? cause)
     {
+        // First: paho calls this under the lock it took to mark the client connected, before it sends anything.
+        dropOldest?.Connected();
         connected = true;
         if (cause != AutomaticReconnect)
             return; // ConnectAsync's own: its onSuccess completed the task, and raises Connected.
@@ -462,6 +471,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     {
         connected = false;
         window.OpenAll();
+        dropOldest?.WakeAll();
     }
 
     private static unsafe nint Create(MqttClientOptions options, string idName, PersistenceBridge? store)
@@ -608,8 +618,16 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     private async Task<MqttPublishResult> PublishWhenPlacedAsync(Task place, string topic, byte[] payload, MqttQos qos, bool retained, MqttProperties? properties, CancellationToken cancellationToken)
     {
         await place.ConfigureAwait(false);
-        return await Windowed(PublishNow(topic, payload, qos, retained, properties)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await Windowed(PublishNow(topic, payload, qos, retained, properties, cancellationToken)).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The window's limit for a connection's in-flight limit: with a buffer that deletes the oldest, also at
+    /// most its size, so that while connected paho never holds so many unsent publications that it would
+    /// drop one (a drop paho does not report, which <see cref="DroppedPublication"/> can tell from a
+    /// write only while disconnected).
+    /// </summary>
+    private int WindowLimit(int maxInflight) => dropOldest is null ? maxInflight : Math.Min(maxInflight, dropOldest.MaxMessages);
 
     /// <summary>Gives the publication's place in the window back once it has completed, whichever way.</summary>
     private Task<MqttPublishResult> Windowed(Task<MqttPublishResult> publication)
@@ -618,17 +636,65 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         return publication;
     }
 
-    private Task<MqttPublishResult> PublishNow(string topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained, MqttProperties? properties)
+    private Task<MqttPublishResult> PublishNow(string topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained, MqttProperties? properties, CancellationToken cancellationToken)
+    {
+        if (dropOldest is null)
+            return TryPublishNow(topic, payload, qos, retained, properties)!;
+        // The caller's memory may change once this returns, so a publication that waits keeps a copy.
+        return TryPublishNow(topic, payload, qos, retained, properties)
+            ?? PublishWhenBufferHasRoomAsync(dropOldest, topic, payload.ToArray(), qos, retained, properties, cancellationToken);
+    }
+
+    /// <returns>The publication; null when paho's buffer that deletes the oldest is full while connected.</returns>
+    private Task<MqttPublishResult>? TryPublishNow(string topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained, MqttProperties? properties)
     {
         try
         {
             using var topicName = Utf8z.TopicName(topic, stackalloc byte[Utf8z.StackBytes], nameof(topic));
             using var written = new PropertiesWriter(properties, PropertiesLibrary.Async, PropertyPacket.Publish, nameof(properties));
-            return Publish(topicName, payload, qos, retained, written);
+            return dropOldest is null
+                ? Publish(topicName, payload, qos, retained, written)
+                : PublishDroppingOldest(dropOldest, topicName, payload, qos, retained, written);
         }
         catch (Exception e) when (e is MqttException or ObjectDisposedException)
         {
             return Task.FromException<MqttPublishResult>(e);
+        }
+    }
+
+    /// <summary>
+    /// While connected, a full buffer that deletes the oldest waits for a publication to finish: paho
+    /// would drop an unsent one to take this, and a QoS 0 drop then cannot be told from a write under
+    /// way (<see cref="DroppedPublication"/>). Once disconnected, paho buffers and drops as asked. The
+    /// window (<see cref="WindowLimit"/>) makes this rare: it is for a publication let through the window
+    /// while disconnected that reaches paho only after a reconnect.
+    /// </summary>
+    private async Task<MqttPublishResult> PublishWhenBufferHasRoomAsync(DropOldestBuffer buffer, string topic, byte[] payload, MqttQos qos, bool retained, MqttProperties? properties, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            // Asked for before looking at the connection: a loss after the look wakes it.
+            Task room = buffer.WhenRoom();
+            if (IsConnectedNow())
+                await room.WaitAsync(cancellationToken).ConfigureAwait(false);
+            Task<MqttPublishResult>? publication = TryPublishNow(topic, payload, qos, retained, properties);
+            if (publication is not null)
+                return await publication.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary><c>MQTTAsync_isConnected</c>, which takes paho's lock: counted as a wait for paho's receive thread, as <see cref="BeginOperation"/> does.</summary>
+    private bool IsConnectedNow()
+    {
+        BeginOperation();
+        try
+        {
+            using var use = Use();
+            return MQTTAsyncApi.MQTTAsync_isConnected(use.Client) != 0;
+        }
+        finally
+        {
+            PahoThread.Async.ExitWait();
         }
     }
 
@@ -640,23 +706,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         try
         {
             using var use = Use();
-            byte empty = 0;
-            fixed (byte* topicPtr = topic)
-            fixed (byte* payloadPtr = payload)
-            {
-                MQTTAsync_message message = Initializers.MQTTAsync_message_initializer;
-                // An empty span pins as NULL; paho wants a pointer even for zero bytes.
-                message.payload = payloadPtr is null ? &empty : payloadPtr;
-                message.payloadlen = payload.Length;
-                message.qos = (int)qos;
-                message.retained = retained ? 1 : 0;
-                // paho copies the properties into its command.
-                if (properties.Native is not null)
-                    message.properties = *properties.Native;
-                MQTTAsync_responseOptions response = Initializers.MQTTAsync_responseOptions_initializer;
-                AsyncOperationCallbacks.Attach(&response, operation, Version == MqttVersion.V5);
-                rc = MQTTAsyncApi.MQTTAsync_sendMessage(use.Client, topicPtr, &message, &response);
-            }
+            rc = SendMessage(use.Client, operation, topic, payload, qos, retained, properties);
         }
         catch (Exception e)
         {
@@ -665,6 +715,82 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         }
         EndOperation(operation, operation.Task, rc);
         return operation.Task;
+    }
+
+    /// <summary>
+    /// <see cref="Publish"/> with paho's <c>deleteOldestMessages</c>, which frees the publication it drops
+    /// without calling it back: one publication at a time, with paho's view of what it holds before and
+    /// after whenever it may drop one of the client's, so that the dropped one fails
+    /// (<see cref="DroppedPublication"/> says why that is sound).
+    /// </summary>
+    /// <returns>The publication; null when the buffer is full while connected (wait for room instead).</returns>
+    private Task<MqttPublishResult>? PublishDroppingOldest(DropOldestBuffer buffer, Utf8z topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained, PropertiesWriter properties)
+    {
+        PublishOperation operation;
+        PublishOperation? dropped = null;
+        using (var use = Use())
+        using (buffer.Gate.EnterScope())
+        {
+            // Before any call that takes paho's lock, which its receive thread holds while a full receive buffer holds it.
+            BeginOperation();
+            // Read before paho is asked whether it is connected: a connection made after that question
+            // has changed it by the time the second view has been read.
+            long connections = buffer.Connections;
+            PublishOperation[]? older = null;
+            PendingTokens? before = null;
+            if (buffer.IsFull)
+            {
+                if (MQTTAsyncApi.MQTTAsync_isConnected(use.Client) != 0)
+                {
+                    PahoThread.Async.ExitWait();
+                    return null;
+                }
+                older = buffer.Unfinished();
+                before = PendingTokens.Read(use.Client);
+            }
+            operation = new PublishOperation(operations, qos, buffer);
+            int rc;
+            try
+            {
+                rc = SendMessage(use.Client, operation, topic, payload, qos, retained, properties);
+                // Still before EndOperation, which lets paho's receive thread be held again once the publication completes.
+                if (rc == MQTTAsyncConstants.MQTTASYNC_SUCCESS && before is not null && PendingTokens.Read(use.Client) is { } after)
+                    dropped = DroppedPublication.Find(older!, before, after, operation, quiet: buffer.Connections == connections);
+            }
+            catch (Exception e)
+            {
+                FailOperation(operation, e);
+                throw;
+            }
+            EndOperation(operation, operation.Task, rc);
+        }
+        dropped?.Abandon(MqttException.FromAsync(MQTTAsyncConstants.MQTTASYNC_MAX_BUFFERED_MESSAGES, "publish",
+            "the offline buffer was full, so paho dropped this, its oldest buffered message, to make room for a newer one (OfflineBufferOptions.DeleteOldest)"));
+        return operation.Task;
+    }
+
+    /// <summary><c>MQTTAsync_sendMessage</c>; on success the operation has paho's token.</summary>
+    private unsafe int SendMessage(nint client, PublishOperation operation, Utf8z topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained, PropertiesWriter properties)
+    {
+        byte empty = 0;
+        fixed (byte* topicPtr = topic)
+        fixed (byte* payloadPtr = payload)
+        {
+            MQTTAsync_message message = Initializers.MQTTAsync_message_initializer;
+            // An empty span pins as NULL; paho wants a pointer even for zero bytes.
+            message.payload = payloadPtr is null ? &empty : payloadPtr;
+            message.payloadlen = payload.Length;
+            message.qos = (int)qos;
+            message.retained = retained ? 1 : 0;
+            // paho copies the properties into its command.
+            if (properties.Native is not null)
+                message.properties = *properties.Native;
+            MQTTAsync_responseOptions response = Initializers.MQTTAsync_responseOptions_initializer;
+            AsyncOperationCallbacks.Attach(&response, operation, Version == MqttVersion.V5);
+            int rc = MQTTAsyncApi.MQTTAsync_sendMessage(client, topicPtr, &message, &response);
+            operation.Token = response.token;
+            return rc;
+        }
     }
 
     private async Task<IReadOnlyList<MqttSubscribeResult>> SubscribeCore(IReadOnlyList<MqttSubscription> requested, MqttProperties? properties, bool restoring)

@@ -29,6 +29,9 @@ internal abstract unsafe class AsyncOperation
 
     private AsyncOperationSet Owner { get; }
 
+    /// <summary>Whether a callback or <see cref="Abandon"/> has ended it (set before the result is, on the thread that ends it).</summary>
+    public bool IsFinished => Volatile.Read(ref finished) != 0;
+
     /// <summary>paho's onSuccess5 (MQTT 5).</summary>
     public void Succeeded(MQTTAsync_successData5* data)
     {
@@ -74,6 +77,11 @@ internal abstract unsafe class AsyncOperation
 
     protected abstract void Fail(Exception error);
 
+    /// <summary>The operation has just ended, on the thread that ended it (paho's, inside its callback): keep it short and lock-light.</summary>
+    protected virtual void OnFinished()
+    {
+    }
+
     /// <summary>What a failure means: paho's codes are negative; a broker's refusal is a reason code (MQTT 5) or a CONNACK or SUBACK code (MQTT 3.1.1).</summary>
     protected virtual MqttException Failure(int code, int reasonCode, string? reasonString, string? message, bool mqtt5)
     {
@@ -91,6 +99,7 @@ internal abstract unsafe class AsyncOperation
             return false;
         CallbackRegistry<AsyncOperation>.Unregister(Id);
         Owner.Remove(this);
+        OnFinished();
         return true;
     }
 }
