@@ -113,6 +113,35 @@ public sealed class ReconnectTests : AsyncClientTest
         Assert.That(received.Select(m => m.PayloadText), Is.EqualTo(new[] { "2", "3" }));
     }
 
+    [Test]
+    public async Task ABufferThatDeletesTheOldestFailsEveryDroppedPublicationOfMixedQos()
+    {
+        const int Count = 20, Kept = 5;
+        MqttAsyncClient client = NewClient(offlineBuffer: new OfflineBufferOptions { MaxMessages = Kept, DeleteOldest = true });
+        var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.ConnectionLost += (_, _) => lost.TrySetResult();
+        await client.ConnectAsync(new ConnectOptions { Reconnect = new ReconnectOptions { MinDelay = TimeSpan.FromSeconds(3), MaxDelay = TimeSpan.FromSeconds(3) } }).WaitAsync(Timeout);
+        await Broker.KillAsync();
+        await lost.Task.WaitAsync(Timeout);
+
+        Task<MqttPublishResult>[] published = [.. Enumerable.Range(0, Count).Select(i => client.PublishAsync("offline/t", $"{i}", (MqttQos)(i % 3)))];
+
+        // Each publication beyond the buffer's size dropped the oldest one still in it.
+        for (int i = 0; i < Count - Kept; i++)
+        {
+            MqttException? dropped = await Assert.ThrowsAsync<MqttException>(() => published[i].WaitAsync(Timeout), $"publication {i}");
+            Assert.That(dropped!.AsyncReturnCode, Is.EqualTo(MqttAsyncReturnCode.MaxBufferedMessages));
+        }
+        Assert.That(published[(Count - Kept)..].Any(t => t.IsCompleted), Is.False, "the newest stay in the buffer");
+
+        await Broker.RestartAsync();
+        await using TestSubscriber subscriber = await SubscribeAsync("offline/#");
+        await Task.WhenAll(published[(Count - Kept)..]).WaitAsync(Timeout);
+        List<ReceivedMessage> received = await subscriber.CollectAsync(Kept);
+        // Not in order: Mosquitto passes a QoS 2 message on at PUBREL, after a QoS 0 one sent behind it.
+        Assert.That(received.Select(m => m.PayloadText), Is.EquivalentTo(Enumerable.Range(Count - Kept, Kept).Select(i => $"{i}")));
+    }
+
     [TestCase(MqttQos.AtMostOnce)]
     [TestCase(MqttQos.AtLeastOnce)]
     public async Task WhileConnectedABufferThatDeletesTheOldestDropsNothing(MqttQos qos)
