@@ -34,6 +34,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     private readonly MessageReaders messageReaders;
     private readonly AsyncOperationSet operations = new();
     private readonly PersistenceBridge? persistence;
+    private readonly DropOldestBuffer? dropOldest;
     private readonly ClientTelemetry telemetry;
     private readonly Lock subscriptionsGate = new();
     private readonly Dictionary<string, MqttSubscription> subscriptions = new(StringComparer.Ordinal);
@@ -75,6 +76,8 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         Version = options.Version;
         telemetry = new ClientTelemetry(options.LoggerFactory, typeof(MqttAsyncClient).FullName!, ClientId, ServerUri, options.ReceiveBufferCapacity, () => operations.Publications);
         AsyncTrace.WatchSockets();
+        if (options.OfflineBuffer is { DeleteOldest: true } buffer)
+            dropOldest = new DropOldestBuffer(buffer.MaxMessages);
         if (options.Persistence.Store is { } store)
             persistence = new PersistenceBridge(store, telemetry);
         try
@@ -190,13 +193,13 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         var operation = new ConnectOperation(operations, ReportedUri);
         connectUris = uris;
         pahoUris = resolved;
-        window.SetLimit(options.MaxInflight);
+        window.SetLimit(WindowLimit(options.MaxInflight));
         _ = operation.Task.ContinueWith(
             t =>
             {
                 // paho lowers its window to an MQTT 5 broker's Receive Maximum; so does this.
                 if (t.Result.Properties?.ReceiveMaximum is { } receiveMaximum)
-                    window.SetLimit(Math.Min(options.MaxInflight, receiveMaximum));
+                    window.SetLimit(WindowLimit(Math.Min(options.MaxInflight, receiveMaximum)));
                 connected = true;
             },
             CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -226,8 +229,10 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     /// <param name="cancellationToken">Ends the wait, not the publication.</param>
     /// <exception cref="MqttException">
     /// paho refused it (<see cref="MqttException.AsyncReturnCode"/>), the broker refused it (MQTT 5,
-    /// <see cref="MqttException.ReasonCode"/>), or its session was discarded before the acknowledgement
-    /// (<see cref="MqttAsyncReturnCode.OperationIncomplete"/>).
+    /// <see cref="MqttException.ReasonCode"/>), its session was discarded before the acknowledgement
+    /// (<see cref="MqttAsyncReturnCode.OperationIncomplete"/>), or paho dropped it from a full offline
+    /// buffer to take a newer one (<see cref="OfflineBufferOptions.DeleteOldest"/>,
+    /// <see cref="MqttAsyncReturnCode.MaxBufferedMessages"/>).
     /// </exception>
     public Task<MqttPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQos qos = MqttQos.AtMostOnce, bool retained = false, CancellationToken cancellationToken = default) =>
         PublishAsync(topic, payload, qos, retained, null, cancellationToken);
@@ -248,11 +253,12 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         CheckProperties(properties, PropertyPacket.Publish, nameof(properties));
         ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
         var measure = new PublishMeasure(ClientTelemetry.PublishStarting(), telemetry.StartPublish(topic, qos, retained, payload.Length));
-        if (qos == MqttQos.AtMostOnce)
-            return PublishNow(topic, payload.Span, qos, retained, properties, measure, null).WaitAsync(cancellationToken);
+        // A buffer that deletes the oldest holds QoS 0 in the window too, so that paho never drops while connected.
+        if (qos == MqttQos.AtMostOnce && dropOldest is null)
+            return PublishNow(topic, payload.Span, qos, retained, properties, measure, null, cancellationToken).WaitAsync(cancellationToken);
         Task place = window.EnterAsync(connected, cancellationToken);
         if (place.IsCompletedSuccessfully)
-            return PublishNow(topic, payload.Span, qos, retained, properties, measure, window).WaitAsync(cancellationToken);
+            return PublishNow(topic, payload.Span, qos, retained, properties, measure, window, cancellationToken).WaitAsync(cancellationToken);
         // The window is full: the caller's memory may change once this returns, so keep a copy.
         return PublishWhenPlacedAsync(place, topic, payload.ToArray(), qos, retained, properties, measure, cancellationToken);
     }
@@ -433,6 +439,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         handle.Dispose();
         CallbackRegistry<IAsyncClientCallbacks>.Unregister(callbackId);
         operations.AbandonAll(() => new ObjectDisposedException(nameof(MqttAsyncClient)));
+        dropOldest?.WakeAll();
         persistence?.Dispose();
         connectMemory?.Dispose();
         connectMemory = null;
@@ -468,6 +475,8 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
 
     void IAsyncClientCallbacks.OnConnected(string? cause)
     {
+        // First: paho calls this under the lock it took to mark the client connected, before it sends anything.
+        dropOldest?.Connected();
         connected = true;
         if (cause != AutomaticReconnect)
             return; // ConnectAsync's own: its onSuccess completed the task, and raises Connected.
@@ -488,6 +497,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     {
         connected = false;
         window.OpenAll();
+        dropOldest?.WakeAll();
     }
 
     private static unsafe nint Create(MqttClientOptions options, string idName, PersistenceBridge? store)
@@ -631,61 +641,114 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
             telemetry.PublishEnded(qos, payload.Length, measure.Started, measure.Activity, ErrorTypes.Of(e), "the publication was cancelled while waiting for a place in the in-flight window");
             throw;
         }
-        return await PublishNow(topic, payload, qos, retained, properties, measure, window).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await PublishNow(topic, payload, qos, retained, properties, measure, window, cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The window's limit for a connection's in-flight limit: with a buffer that deletes the oldest, also at
+    /// most its size, so that while connected paho never holds so many unsent publications that it would
+    /// drop one (a drop paho does not report, which <see cref="DroppedPublication"/> can tell from a
+    /// write only while disconnected).
+    /// </summary>
+    private int WindowLimit(int maxInflight) => dropOldest is null ? maxInflight : Math.Min(maxInflight, dropOldest.MaxMessages);
+
+    /// <summary>Hands a publication to paho, or, with a buffer that deletes the oldest and is full while connected, waits for room first.</summary>
     /// <param name="topic">The topic name.</param>
     /// <param name="payload">The payload, copied by paho.</param>
     /// <param name="qos">The quality of service.</param>
     /// <param name="retained">The retain flag.</param>
     /// <param name="properties">The caller's properties.</param>
     /// <param name="measure">What the outcome is measured against.</param>
-    /// <param name="placed">The window the publication took a place in, which it gives back as it finishes, whichever way; null for QoS 0.</param>
-    private Task<MqttPublishResult> PublishNow(string topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained, MqttProperties? properties, PublishMeasure measure, AsyncPublishWindow? placed)
+    /// <param name="placed">The window the publication took a place in, which it gives back as it finishes, whichever way; null if it took none.</param>
+    /// <param name="cancellationToken">Ends a wait for room.</param>
+    private Task<MqttPublishResult> PublishNow(string topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained, MqttProperties? properties, PublishMeasure measure, AsyncPublishWindow? placed, CancellationToken cancellationToken)
     {
         var operation = new PublishOperation(operations, qos, telemetry, payload.Length, measure, placed);
+        if (TryPublishNow(operation, topic, payload, qos, retained, properties, measure))
+            return operation.Task;
+        // The caller's memory may change once this returns, so a publication that waits keeps a copy.
+        return PublishWhenBufferHasRoomAsync(dropOldest!, operation, topic, payload.ToArray(), qos, retained, properties, measure, cancellationToken);
+    }
+
+    /// <returns>Whether paho took the publication, or refused it (the operation has failed); false when paho's buffer that deletes the oldest is full while connected.</returns>
+    private bool TryPublishNow(PublishOperation operation, string topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained, MqttProperties? properties, PublishMeasure measure)
+    {
         try
         {
             using var topicName = Utf8z.TopicName(topic, stackalloc byte[Utf8z.StackBytes], nameof(topic));
             // MQTT 5 carries the span's context to the subscribers, in a user property.
             List<MqttUserProperty>? traceContext = measure.Activity is { } activity && Version == MqttVersion.V5 ? TraceContextCarrier.Inject(activity, properties) : null;
             using var written = new PropertiesWriter(properties, PropertiesLibrary.Async, PropertyPacket.Publish, nameof(properties), traceContext);
-            Publish(operation, topicName, payload, qos, retained, written);
+            if (dropOldest is null)
+            {
+                Publish(operation, topicName, payload, qos, retained, written);
+                return true;
+            }
+            return PublishDroppingOldest(dropOldest, operation, topicName, payload, qos, retained, written);
         }
         catch (Exception e)
         {
-            // Ends the operation (and its span) unless paho's refusal already did.
+            // Ends the operation (its span, its window place) unless paho's refusal already did.
             operation.Abandon(e);
             if (e is not (MqttException or ObjectDisposedException))
                 throw;
+            return true;
         }
-        return operation.Task;
     }
 
-    private unsafe void Publish(PublishOperation operation, Utf8z topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained, PropertiesWriter properties)
+    /// <summary>
+    /// While connected, a full buffer that deletes the oldest waits for a publication to finish: paho
+    /// would drop an unsent one to take this, and a QoS 0 drop then cannot be told from a write under
+    /// way (<see cref="DroppedPublication"/>). Once disconnected, paho buffers and drops as asked. The
+    /// window (<see cref="WindowLimit"/>) makes this rare: it is for a publication let through the window
+    /// while disconnected that reaches paho only after a reconnect.
+    /// </summary>
+    private async Task<MqttPublishResult> PublishWhenBufferHasRoomAsync(DropOldestBuffer buffer, PublishOperation operation, string topic, byte[] payload, MqttQos qos, bool retained, MqttProperties? properties, PublishMeasure measure, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            // Asked for before looking at the connection: a loss after the look wakes it.
+            Task room = buffer.WhenRoom();
+            if (IsConnectedNow())
+            {
+                try
+                {
+                    await room.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException e)
+                {
+                    operation.Abandon(e);
+                    throw;
+                }
+            }
+            if (TryPublishNow(operation, topic, payload, qos, retained, properties, measure))
+                return await operation.Task.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary><c>MQTTAsync_isConnected</c>, which takes paho's lock: counted as a wait for paho's receive thread.</summary>
+    private bool IsConnectedNow()
+    {
+        PahoThread.Async.EnterWait();
+        try
+        {
+            using var use = Use();
+            return MQTTAsyncApi.MQTTAsync_isConnected(use.Client) != 0;
+        }
+        finally
+        {
+            PahoThread.Async.ExitWait();
+        }
+    }
+
+    private void Publish(PublishOperation operation, Utf8z topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained, PropertiesWriter properties)
     {
         BeginOperation(operation);
         int rc;
         try
         {
             using var use = Use();
-            byte empty = 0;
-            fixed (byte* topicPtr = topic)
-            fixed (byte* payloadPtr = payload)
-            {
-                MQTTAsync_message message = Initializers.MQTTAsync_message_initializer;
-                // An empty span pins as NULL; paho wants a pointer even for zero bytes.
-                message.payload = payloadPtr is null ? &empty : payloadPtr;
-                message.payloadlen = payload.Length;
-                message.qos = (int)qos;
-                message.retained = retained ? 1 : 0;
-                // paho copies the properties into its command.
-                if (properties.Native is not null)
-                    message.properties = *properties.Native;
-                MQTTAsync_responseOptions response = Initializers.MQTTAsync_responseOptions_initializer;
-                AsyncOperationCallbacks.Attach(&response, operation, Version == MqttVersion.V5);
-                rc = MQTTAsyncApi.MQTTAsync_sendMessage(use.Client, topicPtr, &message, &response);
-            }
+            rc = SendMessage(use.Client, operation, topic, payload, qos, retained, properties);
         }
         catch (Exception e)
         {
@@ -693,6 +756,83 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
             throw;
         }
         EndOperation(operation, rc);
+    }
+
+    /// <summary>
+    /// <see cref="Publish"/> with paho's <c>deleteOldestMessages</c>, which frees the publication it drops
+    /// without calling it back: one publication at a time, with paho's view of what it holds before and
+    /// after whenever it may drop one of the client's, so that the dropped one fails
+    /// (<see cref="DroppedPublication"/> says why that is sound).
+    /// </summary>
+    /// <returns>Whether paho took the publication or refused it; false when the buffer is full while connected (wait for room instead).</returns>
+    private bool PublishDroppingOldest(DropOldestBuffer buffer, PublishOperation operation, Utf8z topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained, PropertiesWriter properties)
+    {
+        PublishOperation? dropped = null;
+        using (var use = Use())
+        using (buffer.Gate.EnterScope())
+        {
+            // Before any call that takes paho's lock, which its receive thread holds while a full receive buffer holds it.
+            PahoThread.Async.EnterWait();
+            // Read before paho is asked whether it is connected: a connection made after that question
+            // has changed it by the time the second view has been read.
+            long connections = buffer.Connections;
+            PublishOperation[]? older = null;
+            PendingTokens? before = null;
+            if (buffer.IsFull)
+            {
+                if (MQTTAsyncApi.MQTTAsync_isConnected(use.Client) != 0)
+                {
+                    PahoThread.Async.ExitWait();
+                    return false;
+                }
+                older = buffer.Unfinished();
+                before = PendingTokens.Read(use.Client);
+            }
+            // The wait for paho's thread is the operation's from here on, and ends as it finishes.
+            operation.HoldEnteredPahoWait();
+            operation.Join(buffer);
+            int rc;
+            try
+            {
+                rc = SendMessage(use.Client, operation, topic, payload, qos, retained, properties);
+                // Still before EndOperation, which lets paho's receive thread be held again once the publication completes.
+                if (rc == MQTTAsyncConstants.MQTTASYNC_SUCCESS && before is not null && PendingTokens.Read(use.Client) is { } after)
+                    dropped = DroppedPublication.Find(older!, before, after, operation, quiet: buffer.Connections == connections);
+            }
+            catch (Exception e)
+            {
+                FailOperation(operation, e);
+                throw;
+            }
+            EndOperation(operation, rc);
+        }
+        dropped?.Abandon(MqttException.FromAsync(MQTTAsyncConstants.MQTTASYNC_MAX_BUFFERED_MESSAGES, "publish",
+            "the offline buffer was full, so paho dropped this, its oldest buffered message, to make room for a newer one (OfflineBufferOptions.DeleteOldest)"));
+        return true;
+    }
+
+    /// <summary><c>MQTTAsync_sendMessage</c>; on success the operation has paho's token.</summary>
+    private unsafe int SendMessage(nint client, PublishOperation operation, Utf8z topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained, PropertiesWriter properties)
+    {
+        byte empty = 0;
+        fixed (byte* topicPtr = topic)
+        fixed (byte* payloadPtr = payload)
+        {
+            MQTTAsync_message message = Initializers.MQTTAsync_message_initializer;
+            // An empty span pins as NULL; paho wants a pointer even for zero bytes.
+            message.payload = payloadPtr is null ? &empty : payloadPtr;
+            message.payloadlen = payload.Length;
+            message.qos = (int)qos;
+            message.retained = retained ? 1 : 0;
+            // paho copies the properties into its command.
+            if (properties.Native is not null)
+                message.properties = *properties.Native;
+            MQTTAsync_responseOptions response = Initializers.MQTTAsync_responseOptions_initializer;
+            AsyncOperationCallbacks.Attach(&response, operation, Version == MqttVersion.V5);
+            int rc = MQTTAsyncApi.MQTTAsync_sendMessage(client, topicPtr, &message, &response);
+            operation.Token = response.token;
+            return rc;
+        }
     }
 
     private async Task<IReadOnlyList<MqttSubscribeResult>> SubscribeCore(IReadOnlyList<MqttSubscription> requested, MqttProperties? properties, bool restoring)

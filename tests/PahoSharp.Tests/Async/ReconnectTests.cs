@@ -79,4 +79,84 @@ public sealed class ReconnectTests : AsyncClientTest
 
         Assert.That(third!.AsyncReturnCode, Is.EqualTo(MqttAsyncReturnCode.MaxBufferedMessages));
     }
+
+    [TestCase(MqttQos.AtMostOnce)]
+    [TestCase(MqttQos.AtLeastOnce)]
+    [TestCase(MqttQos.ExactlyOnce)]
+    public async Task ABufferThatDeletesTheOldestFailsThatPublicationAndSendsTheRest(MqttQos qos)
+    {
+        MqttAsyncClient client = NewClient(offlineBuffer: new OfflineBufferOptions { MaxMessages = 2, DeleteOldest = true });
+        var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.ConnectionLost += (_, _) => lost.TrySetResult();
+        // paho's first try comes MinDelay after the loss: time to publish, bring the broker back and
+        // subscribe before it reconnects (tries against the dead broker change nothing).
+        await client.ConnectAsync(new ConnectOptions { Reconnect = new ReconnectOptions { MinDelay = TimeSpan.FromSeconds(3), MaxDelay = TimeSpan.FromSeconds(3) } }).WaitAsync(Timeout);
+        await Broker.KillAsync();
+        await lost.Task.WaitAsync(Timeout);
+
+        Task<MqttPublishResult> first = client.PublishAsync("offline/1", "1", qos);
+        Task<MqttPublishResult> second = client.PublishAsync("offline/2", "2", qos);
+        Task<MqttPublishResult> third = client.PublishAsync("offline/3", "3", qos);
+
+        // paho dropped the first to take the third: its task fails instead of waiting forever.
+        MqttException? dropped = await Assert.ThrowsAsync<MqttException>(() => first.WaitAsync(Timeout));
+        Assert.That(dropped!.AsyncReturnCode, Is.EqualTo(MqttAsyncReturnCode.MaxBufferedMessages));
+        Assert.That(dropped.Message, Does.Contain("dropped"));
+        Assert.That(second.IsCompleted || third.IsCompleted, Is.False, "the two newest stay in the buffer");
+
+        await Broker.RestartAsync();
+        await using TestSubscriber subscriber = await SubscribeAsync("offline/#");
+        MqttPublishResult[] sent = await Task.WhenAll(second, third).WaitAsync(Timeout);
+        Assert.That(sent.Select(r => r.Qos), Is.All.EqualTo(qos));
+        // paho sends in order: had the first been sent, it would have come before the second.
+        List<ReceivedMessage> received = await subscriber.CollectAsync(2);
+        Assert.That(received.Select(m => m.PayloadText), Is.EqualTo(new[] { "2", "3" }));
+    }
+
+    [Test]
+    public async Task ABufferThatDeletesTheOldestFailsEveryDroppedPublicationOfMixedQos()
+    {
+        const int Count = 20, Kept = 5;
+        MqttAsyncClient client = NewClient(offlineBuffer: new OfflineBufferOptions { MaxMessages = Kept, DeleteOldest = true });
+        var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.ConnectionLost += (_, _) => lost.TrySetResult();
+        await client.ConnectAsync(new ConnectOptions { Reconnect = new ReconnectOptions { MinDelay = TimeSpan.FromSeconds(3), MaxDelay = TimeSpan.FromSeconds(3) } }).WaitAsync(Timeout);
+        await Broker.KillAsync();
+        await lost.Task.WaitAsync(Timeout);
+
+        Task<MqttPublishResult>[] published = [.. Enumerable.Range(0, Count).Select(i => client.PublishAsync("offline/t", $"{i}", (MqttQos)(i % 3)))];
+
+        // Each publication beyond the buffer's size dropped the oldest one still in it.
+        for (int i = 0; i < Count - Kept; i++)
+        {
+            MqttException? dropped = await Assert.ThrowsAsync<MqttException>(() => published[i].WaitAsync(Timeout), $"publication {i}");
+            Assert.That(dropped!.AsyncReturnCode, Is.EqualTo(MqttAsyncReturnCode.MaxBufferedMessages));
+        }
+        Assert.That(published[(Count - Kept)..].Any(t => t.IsCompleted), Is.False, "the newest stay in the buffer");
+
+        await Broker.RestartAsync();
+        await using TestSubscriber subscriber = await SubscribeAsync("offline/#");
+        await Task.WhenAll(published[(Count - Kept)..]).WaitAsync(Timeout);
+        List<ReceivedMessage> received = await subscriber.CollectAsync(Kept);
+        // Not in order: Mosquitto passes a QoS 2 message on at PUBREL, after a QoS 0 one sent behind it.
+        Assert.That(received.Select(m => m.PayloadText), Is.EquivalentTo(Enumerable.Range(Count - Kept, Kept).Select(i => $"{i}")));
+    }
+
+    [TestCase(MqttQos.AtMostOnce)]
+    [TestCase(MqttQos.AtLeastOnce)]
+    public async Task WhileConnectedABufferThatDeletesTheOldestDropsNothing(MqttQos qos)
+    {
+        const int Count = 50;
+        MqttAsyncClient client = NewClient(offlineBuffer: new OfflineBufferOptions { MaxMessages = 2, DeleteOldest = true });
+        await client.ConnectAsync(new ConnectOptions()).WaitAsync(Timeout);
+        await using TestSubscriber subscriber = await SubscribeAsync("burst/#");
+
+        // Faster than paho writes: without a wait, paho would drop unsent ones to take newer ones.
+        Task<MqttPublishResult>[] burst = [.. Enumerable.Range(0, Count).Select(i => client.PublishAsync("burst/t", $"{i}", qos))];
+
+        await Task.WhenAll(burst).WaitAsync(Timeout);
+        List<ReceivedMessage> received = await subscriber.CollectAsync(Count);
+        // The window lets waiting publications go on the thread pool, which need not keep their order.
+        Assert.That(received.Select(m => m.PayloadText), Is.EquivalentTo(Enumerable.Range(0, Count).Select(i => $"{i}")), "every message, once");
+    }
 }

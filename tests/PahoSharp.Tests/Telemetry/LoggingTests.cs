@@ -141,7 +141,8 @@ public sealed class LoggingTests : TelemetryTest
         Assert.That(lines.Select(l => l.Level).Distinct(), Is.EquivalentTo(new[] { LogLevel.Debug }));
         Assert.That(lines.Select(l => l.Category).Distinct(), Is.EquivalentTo(new[] { "PahoSharp.Paho" }));
         Assert.That(lines.Any(l => l.Message.Contains("CONNECT", StringComparison.Ordinal)), Is.True, string.Join("\n", lines.Select(l => l.Message)));
-        Assert.That(warnings.Named("PahoTrace"), Is.Empty, "paho was asked for its errors only, and there were none");
+        // paho's trace is process-wide: another client's error may come, but nothing below an error.
+        Assert.That(warnings.Named("PahoTrace").Select(l => l.Level), Is.All.GreaterThanOrEqualTo(LogLevel.Error), "paho was asked for its errors only");
     }
 
     [Test]

@@ -30,6 +30,9 @@ internal abstract unsafe class AsyncOperation
 
     private AsyncOperationSet Owner { get; }
 
+    /// <summary>Whether a callback or <see cref="Abandon"/> has ended it (set before the result is, on the thread that ends it).</summary>
+    public bool IsFinished => Volatile.Read(ref finished) != 0;
+
     /// <summary>
     /// Before the native call that starts it: the operation waits for paho's receive thread, so a full
     /// receive buffer must not hold that thread until it finishes (which lets go, whichever way).
@@ -39,6 +42,9 @@ internal abstract unsafe class AsyncOperation
         PahoThread.Async.EnterWait();
         holdsPahoWait = true;
     }
+
+    /// <summary>As <see cref="HoldPahoWait"/>, for a wait the caller has entered already.</summary>
+    public void HoldEnteredPahoWait() => holdsPahoWait = true;
 
     /// <summary>paho's onSuccess5 (MQTT 5).</summary>
     public void Succeeded(MQTTAsync_successData5* data)
@@ -85,7 +91,7 @@ internal abstract unsafe class AsyncOperation
 
     protected abstract void Fail(Exception error);
 
-    /// <summary>Once, as the operation finishes and before its result is set, on the finishing thread (often paho's).</summary>
+    /// <summary>Once, as the operation finishes and before its result is set, on the finishing thread (often paho's, inside its callback): keep it short and lock-light.</summary>
     protected virtual void OnFinished()
     {
     }

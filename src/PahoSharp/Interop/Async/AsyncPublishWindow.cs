@@ -2,7 +2,8 @@ namespace PahoSharp.Interop.Async;
 
 /// <summary>
 /// Keeps at most the in-flight limit of QoS 1 and 2 publications in paho's <c>MQTTAsync</c> queue while
-/// connected. paho's send thread is woken when a command is added or a connection is made, not when an
+/// connected (and of QoS 0 ones too, with an offline buffer that deletes the oldest: see
+/// <c>MqttAsyncClient.WindowLimit</c>). paho's send thread is woken when a command is added or a connection is made, not when an
 /// acknowledgement frees a place in its window: with more publications queued than the window holds,
 /// the rest waited up to 1 s each time the window filled (measured: 300 QoS 1 publications with a
 /// window of 10 took 30 s). A publication here waits for a place instead, woken by the completion
