@@ -161,14 +161,16 @@ public sealed class MqttNetBroker : IAsyncDisposable
     /// <summary>
     /// Answers a SUBSCRIBE to exactly <paramref name="topicFilter"/> (compared as a string, not matched)
     /// with <paramref name="reasonCode"/> in the SUBACK: a refusal (0x80 or more: nothing is subscribed),
-    /// or a granted QoS, possibly lower than asked (the subscription is then made at that QoS).
+    /// or a granted QoS, possibly lower than asked (the subscription is then made at that QoS). A
+    /// <paramref name="reasonString"/> goes in the SUBACK's properties (one per SUBACK: MQTT 5 has no
+    /// reason string per filter, so with several filters the last rule that matched gives it).
     /// </summary>
-    public void AnswerSubscriptions(string topicFilter, MqttSubscribeReasonCode reasonCode) =>
-        AddRule(subscribeRules, new Rule<MqttSubscribeReasonCode>(f => f == topicFilter, reasonCode, null, $"topic filter \"{topicFilter}\""));
+    public void AnswerSubscriptions(string topicFilter, MqttSubscribeReasonCode reasonCode, string? reasonString = null) =>
+        AddRule(subscribeRules, new Rule<MqttSubscribeReasonCode>(f => f == topicFilter, reasonCode, reasonString, $"topic filter \"{topicFilter}\""));
 
-    /// <summary>As <see cref="AnswerSubscriptions(string, MqttSubscribeReasonCode)"/>, for the filters that <paramref name="filterMatches"/> accepts.</summary>
-    public void AnswerSubscriptions(Func<string, bool> filterMatches, MqttSubscribeReasonCode reasonCode) =>
-        AddRule(subscribeRules, new Rule<MqttSubscribeReasonCode>(filterMatches, reasonCode, null, "a filter predicate"));
+    /// <summary>As <see cref="AnswerSubscriptions(string, MqttSubscribeReasonCode, string?)"/>, for the filters that <paramref name="filterMatches"/> accepts.</summary>
+    public void AnswerSubscriptions(Func<string, bool> filterMatches, MqttSubscribeReasonCode reasonCode, string? reasonString = null) =>
+        AddRule(subscribeRules, new Rule<MqttSubscribeReasonCode>(filterMatches, reasonCode, reasonString, "a filter predicate"));
 
     /// <summary>
     /// Answers an UNSUBSCRIBE from exactly <paramref name="topicFilter"/> with <paramref name="reasonCode"/> in
@@ -352,7 +354,11 @@ public sealed class MqttNetBroker : IAsyncDisposable
     private Task OnSubscriptionAsync(InterceptingSubscriptionEventArgs e)
     {
         if (FindRule(subscribeRules, e.TopicFilter.Topic) is { } rule)
+        {
             e.Response.ReasonCode = rule.ReasonCode;
+            if (rule.ReasonString is not null)
+                e.ReasonString = rule.ReasonString;
+        }
         Add(subscriptions, new BrokerSubscription(e.ClientId, e.TopicFilter.Topic, (int)e.TopicFilter.QualityOfServiceLevel, e.Response.ReasonCode, DateTime.UtcNow));
         return Task.CompletedTask;
     }

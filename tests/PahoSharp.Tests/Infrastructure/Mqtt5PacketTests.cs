@@ -47,6 +47,34 @@ public sealed class Mqtt5PacketTests
     }
 
     [Test]
+    public void ConnectDecodesEachFieldWhereTheSpecificationPutsIt()
+    {
+        // The bytes of the test above: flags 0xEE, keep alive 0, no CONNECT properties, client id "c",
+        // will properties (Will Delay Interval 5), will topic "w", will payload 0x42, user "u", password 0x70.
+        Mqtt5Connect connect = Mqtt5Connect.Parse(Frame("1020" + "00044D515454" + "05" + "EE" + "0000" + "00" + "000163" + "051800000005" + "000177" + "000142" + "000175" + "000170"));
+
+        Assert.That((connect.Flags, connect.CleanStart, connect.HasWill, connect.WillQos, connect.WillRetain), Is.EqualTo(((byte)0xEE, true, true, 1, true)));
+        Assert.That((connect.KeepAliveSeconds, connect.Properties.Count, connect.ClientId), Is.EqualTo(((ushort)0, 0, "c")));
+        Assert.That((connect.WillProperties?.WillDelayInterval, connect.WillTopic, connect.WillPayload), Is.EqualTo(((uint?)5, "w", new byte[] { 0x42 })));
+        Assert.That(connect.WillProperties!.Raw, Is.EqualTo(new byte[] { 0x18, 0, 0, 0, 5 }));
+        Assert.That((connect.UserName, connect.Password), Is.EqualTo(("u", new byte[] { 0x70 })));
+        // Keep alive 60 and a Session Expiry Interval, no will, no credentials: the writer and the decoder agree.
+        Mqtt5Connect plain = Mqtt5Connect.Parse(Frame(Mqtt5PacketWriter.Connect(
+            new Mqtt5ConnectOptions { KeepAliveSeconds = 60, Properties = new(new Mqtt5Property(Id.SessionExpiryInterval, 30)) }, "id")));
+        Assert.That((plain.Flags, plain.KeepAliveSeconds, Convert.ToHexString(plain.Properties.Raw), plain.ClientId), Is.EqualTo(((byte)0x02, (ushort)60, "110000001E", "id")));
+        Assert.That((plain.WillProperties, plain.WillTopic, plain.UserName, plain.Password), Is.EqualTo(((Mqtt5Properties?)null, (string?)null, (string?)null, (byte[]?)null)));
+    }
+
+    // "MQTT", a level, flags, keep alive 0, no properties, client id "c": one field wrong in each.
+    [TestCase("100E" + "00044D515454" + "04" + "02" + "0000" + "00" + "000163", "protocol level 4")]
+    [TestCase("100E" + "00044D515454" + "05" + "03" + "0000" + "00" + "000163", "reserved flag")]
+    [TestCase("100E" + "00044D515454" + "05" + "0A" + "0000" + "00" + "000163", "without a will")]
+    [TestCase("100E" + "00044D515454" + "05" + "1E" + "0000" + "00" + "000163", "will QoS 3")]
+    [TestCase("100F" + "00044D515454" + "05" + "02" + "0000" + "00" + "000163" + "00", "after its last field")]
+    public void MalformedConnectIsRefused(string hex, string reason) =>
+        Assert.That(() => Mqtt5Connect.Parse(Frame(hex)), Throws.TypeOf<InvalidDataException>().With.Message.Contains(reason));
+
+    [Test]
     public void PublishCarriesTopicPacketIdentifierPropertiesThenPayload()
     {
         byte[] packet = Mqtt5PacketWriter.Publish("a/b", "hi"u8, qos: 1, packetId: 10, properties: new(new Mqtt5Property(Id.PayloadFormatIndicator, 1)));

@@ -65,14 +65,36 @@ internal sealed class EitherClient : IAsyncDisposable
             ? sync.PublishAsync(topic, System.Text.Encoding.UTF8.GetBytes(payload), qos, retained, properties)
             : async!.PublishAsync(topic, System.Text.Encoding.UTF8.GetBytes(payload), qos, retained, properties);
 
+    public Task<MqttPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQos qos, MqttProperties? properties, bool retained = false) =>
+        sync is not null
+            ? sync.PublishAsync(topic, payload, qos, retained, properties)
+            : async!.PublishAsync(topic, payload, qos, retained, properties);
+
     public Task<IReadOnlyList<MqttSubscribeResult>> SubscribeAsync(IEnumerable<MqttSubscription> subscriptions, MqttProperties? properties = null) =>
         sync is not null ? Task.Run(() => sync.Subscribe(subscriptions, properties)) : async!.SubscribeAsync(subscriptions, properties);
+
+    /// <summary>One filter through each client's single-filter call, which throws on a refusal.</summary>
+    public Task<MqttSubscribeResult> SubscribeAsync(MqttSubscription subscription) =>
+        sync is not null ? Task.Run(() => sync.Subscribe(subscription)) : async!.SubscribeAsync(subscription);
 
     public Task<MqttReasonCode> UnsubscribeAsync(string filter, MqttProperties? properties) =>
         sync is not null ? Task.Run(() => sync.Unsubscribe(filter, properties)) : async!.UnsubscribeAsync(filter, properties);
 
     public Task DisconnectAsync(MqttReasonCode reason, MqttProperties? properties) =>
         sync is not null ? Task.Run(() => sync.Disconnect(TimeSpan.FromSeconds(5), reason, properties)) : async!.DisconnectAsync(TimeSpan.FromSeconds(5), reason, properties);
+
+    /// <summary>
+    /// Ends the connection so that the broker publishes the will. <see cref="MqttClient"/> aborts it
+    /// without DISCONNECT, as a crash would; paho's MQTTAsync has no such call (its destroy sends
+    /// DISCONNECT), so <see cref="MqttAsyncClient"/> sends DISCONNECT with reason code 0x04,
+    /// Disconnect with Will Message.
+    /// </summary>
+    public Task EndSoTheWillIsPublishedAsync()
+    {
+        if (sync is not null)
+            return sync.AbortConnection() ? Task.CompletedTask : throw new InvalidOperationException("MqttClient had no connection to abort.");
+        return async!.DisconnectAsync(TimeSpan.FromSeconds(5), MqttReasonCode.DisconnectWithWillMessage);
+    }
 
     /// <summary>The next message this client received, or a <see cref="TimeoutException"/>.</summary>
     public async Task<MqttMessage> NextAsync(TimeSpan timeout)
