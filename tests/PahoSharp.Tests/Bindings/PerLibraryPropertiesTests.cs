@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using NUnit.Framework;
+using PahoSharp.Interop;
 using PahoSharp.Native;
 
 namespace PahoSharp.Tests.Bindings;
@@ -42,8 +41,9 @@ public sealed unsafe class PerLibraryPropertiesTests
         // Creating a client initializes the library's heap tracking.
         Assert.That(MQTTAsyncApi.MQTTAsync_create(&client, uri, id, MQTTClientPersistenceConstants.MQTTCLIENT_PERSISTENCE_NONE, null), Is.Zero);
         Errors.Clear();
-        MQTTAsyncApi.MQTTAsync_setTraceLevel(MQTTASYNC_TRACE_LEVELS.MQTTASYNC_TRACE_ERROR);
-        MQTTAsyncApi.MQTTAsync_setTraceCallback(&OnTrace);
+        // Through the library's own trace owner: the trace callback is process-wide, and async
+        // clients of other tests rely on it staying registered.
+        AsyncTrace.SetUserHandler(MqttTraceLevel.Error, (_, line) => Errors.Enqueue(line));
         try
         {
             MQTTProperties properties = Initializers.MQTTProperties_initializer;
@@ -63,12 +63,8 @@ public sealed unsafe class PerLibraryPropertiesTests
         }
         finally
         {
-            MQTTAsyncApi.MQTTAsync_setTraceCallback(null);
+            AsyncTrace.SetUserHandler(MqttTraceLevel.Error, null);
             MQTTAsyncApi.MQTTAsync_destroy(&client);
         }
     }
-
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static void OnTrace(MQTTASYNC_TRACE_LEVELS level, byte* message) =>
-        Errors.Enqueue(Marshal.PtrToStringUTF8((nint)message) ?? "");
 }

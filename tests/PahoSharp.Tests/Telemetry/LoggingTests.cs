@@ -61,32 +61,11 @@ public sealed class LoggingTests : TelemetryTest
     [TestCaseSource(nameof(Kinds))]
     public async Task DroppedMessagesAreLoggedWhenTheBufferFillsAndWhenItTakesMessagesAgain(string kind)
     {
-        using var handlerMayGo = new ManualResetEventSlim();
-        using var handlerStarted = new SemaphoreSlim(0);
-        EitherClient receiver = NewClient(kind, adjust: o => new MqttClientOptions
-        {
-            ServerUri = o.ServerUri, ClientId = o.ClientId, Version = o.Version, LoggerFactory = o.LoggerFactory,
-            ReceiveBufferCapacity = 1, ReceiveBufferFullMode = ReceiveBufferFullMode.DropNewest,
-        });
-        receiver.OnMessage((_, _) =>
-        {
-            handlerStarted.Release();
-            handlerMayGo.Wait(Timeout);
-        });
-        await receiver.ConnectAsync(new ConnectOptions()).WaitAsync(Timeout);
-        await receiver.SubscribeAsync([new MqttSubscription("drop/#", MqttQos.AtMostOnce)]).WaitAsync(Timeout);
-        EitherClient sender = await ConnectedAsync(kind);
+        using DropScene scene = await DropSceneAsync(kind, "drop/t");
 
-        // The first occupies the handler, the second the buffer; the rest are dropped.
-        await sender.PublishAsync("drop/t", "0", MqttQos.AtMostOnce, null).WaitAsync(Timeout);
-        Assert.That(await handlerStarted.WaitAsync(Timeout), Is.True);
-        for (int i = 1; i <= 5; i++)
-            await sender.PublishAsync("drop/t", $"{i}", MqttQos.AtMostOnce, null).WaitAsync(Timeout);
-        await Until.TrueAsync(() => receiver.DroppedMessages == 4, Timeout);
-        handlerMayGo.Set();
-        // The buffered one has left the buffer once its handler starts.
-        Assert.That(await handlerStarted.WaitAsync(Timeout), Is.True);
-        await sender.PublishAsync("drop/t", "after", MqttQos.AtMostOnce, null).WaitAsync(Timeout);
+        await scene.DropAsync(4);
+        await scene.ReleaseAsync();
+        await scene.SendAsync("after");
         LogEntry recovered = await Log.WaitForAsync("ReceiveBufferRecovered", Timeout);
 
         Assert.That(Log.Named("ReceiveBufferFull").Count(), Is.EqualTo(1), "one warning when dropping starts, not one per message");

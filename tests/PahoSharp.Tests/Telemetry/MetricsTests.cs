@@ -131,28 +131,9 @@ public sealed class MetricsTests : TelemetryTest
     [TestCaseSource(nameof(Kinds))]
     public async Task MessagesTheReceiveBufferDropsAreCounted(string kind)
     {
-        using var handlerMayGo = new ManualResetEventSlim();
-        using var handlerStarted = new SemaphoreSlim(0);
-        EitherClient receiver = NewClient(kind, adjust: o => new MqttClientOptions
-        {
-            ServerUri = o.ServerUri, ClientId = o.ClientId, Version = o.Version,
-            ReceiveBufferCapacity = 1, ReceiveBufferFullMode = ReceiveBufferFullMode.DropNewest,
-        });
-        receiver.OnMessage((_, _) =>
-        {
-            handlerStarted.Release();
-            handlerMayGo.Wait(Timeout);
-        });
-        await receiver.ConnectAsync(new ConnectOptions()).WaitAsync(Timeout);
-        await receiver.SubscribeAsync([new MqttSubscription("dropped/#", MqttQos.AtMostOnce)]).WaitAsync(Timeout);
-        EitherClient sender = await ConnectedAsync(kind);
+        using DropScene scene = await DropSceneAsync(kind, "dropped/t");
 
-        await sender.PublishAsync("dropped/t", "0", MqttQos.AtMostOnce, null).WaitAsync(Timeout);
-        Assert.That(await handlerStarted.WaitAsync(Timeout), Is.True);
-        for (int i = 1; i <= 4; i++)
-            await sender.PublishAsync("dropped/t", $"{i}", MqttQos.AtMostOnce, null).WaitAsync(Timeout);
-        await Until.TrueAsync(() => receiver.DroppedMessages == 3, Timeout);
-        handlerMayGo.Set();
+        await scene.DropAsync(3);
 
         Assert.That(metrics.Of("pahosharp.client.dropped.messages").Sum(m => m.Value), Is.EqualTo(3));
     }

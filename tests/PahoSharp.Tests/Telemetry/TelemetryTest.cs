@@ -50,6 +50,17 @@ public abstract class TelemetryTest : BrokerTest
         return client;
     }
 
+    /// <summary>A receiver whose one-message buffer drops while its handler is held, and a sender, both connected.</summary>
+    private protected Task<DropScene> DropSceneAsync(string kind, string topic)
+    {
+        EitherClient receiver = NewClient(kind, adjust: o => new MqttClientOptions
+        {
+            ServerUri = o.ServerUri, ClientId = o.ClientId, Version = o.Version, LoggerFactory = o.LoggerFactory,
+            ReceiveBufferCapacity = 1, ReceiveBufferFullMode = ReceiveBufferFullMode.DropNewest,
+        });
+        return DropScene.StartAsync(receiver, NewClient(kind), topic, Timeout);
+    }
+
     private protected MqttAsyncClient NewAsyncClient(MqttClientOptions options)
     {
         var client = new MqttAsyncClient(options);
