@@ -24,21 +24,33 @@ public abstract class HostingTest : BrokerTest
     public async Task DisposeHostsAsync()
     {
         bool failed = TestContext.CurrentContext.Result.Outcome.Status == TestStatus.Failed;
-        foreach ((IHost host, CapturedLog log) in hosts)
+        // The fixture instance serves every test of the class: nothing of this test may stay for the next.
+        (IHost Host, CapturedLog Log)[] owned = [.. hosts];
+        hosts.Clear();
+        List<Exception> stopFailures = [];
+        foreach ((IHost host, CapturedLog log) in owned)
         {
             try
             {
                 await host.StopAsync(CancellationToken.None).WaitAsync(Timeout);
             }
-            catch (Exception e) when (e is OperationCanceledException or TimeoutException or InvalidOperationException)
+            catch (Exception e) when (e is OperationCanceledException or InvalidOperationException && !host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.IsCancellationRequested)
             {
-                // A host that never started, or one a test stopped already.
+                // A host whose start failed: nothing to stop.
             }
-            host.Dispose();
-            if (failed)
+            catch (Exception e)
+            {
+                stopFailures.Add(e);
+            }
+            finally
+            {
+                host.Dispose();
+            }
+            if (failed || stopFailures.Count > 0)
                 await TestContext.Out.WriteLineAsync($"--- host log ---\n{log}");
         }
-        hosts.Clear();
+        if (stopFailures.Count > 0)
+            throw new AggregateException("A host of this test did not stop cleanly.", stopFailures);
     }
 
     /// <summary>The <c>Mqtt</c> section of this test's host: this test's broker and a client identifier of the test's own.</summary>

@@ -21,13 +21,14 @@ public sealed class WorkerSampleTests : HostingTest
     [TearDown]
     public async Task StopProcessesAsync()
     {
-        foreach (WorkerSampleProcess process in processes)
+        WorkerSampleProcess[] owned = [.. processes];
+        processes.Clear();
+        foreach (WorkerSampleProcess process in owned)
         {
             if (TestContext.CurrentContext.Result.Outcome.Status == TestStatus.Failed)
                 await TestContext.Out.WriteLineAsync($"--- worker sample (pid {process.Id}) ---\n{process.Output}");
             process.Dispose();
         }
-        processes.Clear();
     }
 
     [Test]
