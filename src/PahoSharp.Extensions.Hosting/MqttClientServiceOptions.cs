@@ -76,10 +76,11 @@ public sealed class MqttClientServiceOptions
     public MqttWillSettings? Will { get; set; }
 
     /// <summary>
-    /// Whether paho's own trace goes to logging, under the category <c>PahoSharp.Paho</c>; false by
-    /// default. paho is asked only for what that category's level lets through when the host starts:
-    /// <c>Debug</c> shows each packet, <c>Trace</c> paho's function-by-function detail, the default
-    /// <c>Information</c> only paho's errors.
+    /// Whether paho's own trace goes to logging, under the category <c>PahoSharp.Paho</c>, while the
+    /// host runs; false by default. paho is asked only for what that category's level lets through when
+    /// the host starts (see <see cref="MqttTrace.Start(Microsoft.Extensions.Logging.ILogger)"/>):
+    /// <c>Debug</c> lets paho's packets and main events through (paho 1.3.12 counts every function
+    /// entry and exit among them: verbose), the default <c>Information</c> only paho's errors.
     /// </summary>
     public bool PahoTrace { get; set; }
 
