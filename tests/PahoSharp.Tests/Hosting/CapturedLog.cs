@@ -29,9 +29,3 @@ public sealed class CapturedLog : ILoggerProvider
             log.entries.Enqueue(new CapturedLogEntry(category, logLevel, eventId, formatter(state, exception), exception));
     }
 }
-
-/// <summary>One log entry.</summary>
-public sealed record CapturedLogEntry(string Category, LogLevel Level, EventId EventId, string Message, Exception? Exception)
-{
-    public override string ToString() => $"{Level} {Category}[{EventId.Id}] {Message}{(Exception is null ? "" : $" | {Exception.GetType().Name}: {Exception.Message}")}";
-}
