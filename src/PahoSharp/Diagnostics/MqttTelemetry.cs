@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using PahoSharp.Telemetry;
+
 namespace PahoSharp;
 
 /// <summary>
@@ -21,4 +24,18 @@ public static class MqttTelemetry
     /// <see cref="System.Diagnostics.DistributedContextPropagator.Current"/>.
     /// </summary>
     public const string TraceParentProperty = "traceparent";
+
+    /// <summary>
+    /// The trace context that the publisher of <paramref name="message"/> sent with it, as the parent
+    /// for a span of the reader's own: for messages read with <c>ReadMessagesAsync</c>, which run no
+    /// handler and so get no <c>process</c> span from the client.
+    /// </summary>
+    /// <param name="message">A received message.</param>
+    /// <returns>The remote context; <c>default</c> when the message carries none that parses (MQTT 3.1.1 carries none).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="message"/> is null.</exception>
+    public static ActivityContext ExtractTraceContext(MqttMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return TraceContextCarrier.Extract(message.Properties);
+    }
 }

@@ -63,4 +63,85 @@ public sealed class PackageTests : BrokerTest
         ReceivedMessage message = await subscriber.NextAsync();
         Assert.That(message.PayloadText, Is.EqualTo("from the package"));
     }
+
+    [Test]
+    public async Task FreshWorkerServiceRunsThroughTheHostingPackage()
+    {
+        string feed = Path.Combine(work, "feed");
+        LocalFeed local = await LocalFeed.PackAsync(
+            feed,
+            "bindings/PahoSharp.Native/PahoSharp.Native.csproj",
+            "src/PahoSharp/PahoSharp.csproj",
+            "src/PahoSharp.Extensions.Hosting/PahoSharp.Extensions.Hosting.csproj");
+
+        using (ZipArchive hosting = ZipFile.OpenRead(Path.Combine(feed, "PahoSharp.Extensions.Hosting.0.1.0.nupkg")))
+        {
+            string nuspec = new StreamReader(hosting.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open()).ReadToEnd();
+            Assert.That(nuspec, Does.Contain("id=\"PahoSharp\" version=\"0.1.0\""), "it depends on the client's package");
+            Assert.That(hosting.Entries.Select(e => e.FullName), Does.Contain("lib/net10.0/PahoSharp.Extensions.Hosting.xml"), "with its documentation");
+        }
+
+        string app = Path.Combine(work, "worker");
+        Directory.CreateDirectory(app);
+        await local.WriteNuGetConfigAsync(app);
+        // What `dotnet new worker` makes, with PahoSharp.Extensions.Hosting added; a restore folder of its own.
+        await File.WriteAllTextAsync(Path.Combine(app, "worker.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk.Worker">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <RestorePackagesPath>{Path.Combine(work, "packages")}</RestorePackagesPath>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Microsoft.Extensions.Hosting" Version="11.0.0" />
+                <PackageReference Include="PahoSharp.Extensions.Hosting" Version="0.1.0" />
+              </ItemGroup>
+            </Project>
+            """);
+        await File.WriteAllTextAsync(Path.Combine(app, "appsettings.json"), """
+            {
+              "Logging": { "LogLevel": { "Default": "Information", "PahoSharp.Paho": "Debug" } },
+              "Mqtt": { "ClientId": "package-worker", "PahoTrace": true, "StartMode": "WaitForConnection" }
+            }
+            """);
+        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), """
+            using Microsoft.Extensions.Diagnostics.HealthChecks;
+            using PahoSharp;
+            using PahoSharp.Extensions.Hosting;
+
+            HostApplicationBuilder builder = Host.CreateApplicationBuilder(args);
+            builder.Services.AddMqttClient(builder.Configuration.GetSection("Mqtt"));
+            builder.Services.AddHealthChecks().AddMqttClient();
+            builder.Services.AddHostedService<Publisher>();
+            using IHost host = builder.Build();
+            await host.RunAsync();
+
+            sealed class Publisher(MqttAsyncClient client, MqttConnectionMonitor connection, HealthCheckService health, IHostApplicationLifetime lifetime, ILogger<Publisher> logger) : BackgroundService
+            {
+                protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+                {
+                    await connection.WaitUntilConnectedAsync(stoppingToken);
+                    HealthReport report = await health.CheckHealthAsync(stoppingToken);
+                    logger.LogInformation("health: {Status}", report.Status);
+                    await client.PublishAsync("package/worker", "from the package worker", MqttQos.AtLeastOnce, cancellationToken: stoppingToken);
+                    lifetime.StopApplication();
+                }
+            }
+            """);
+        await using var subscriber = await TestSubscriber.ConnectAsync(Broker.Port, "package/worker");
+
+        // The broker from the command line, over appsettings.json.
+        ProcessResult run = await LocalFeed.DotnetAsync(app, "run", "--", "--Mqtt:ServerUri", Broker.Address);
+        await TestContext.Out.WriteLineAsync(run.StandardOutput);
+
+        ReceivedMessage message = await subscriber.NextAsync();
+        Assert.That(message.PayloadText, Is.EqualTo("from the package worker"));
+        Assert.That(run.StandardOutput, Does.Contain("PahoSharp.Extensions.Hosting.MqttClientHostedService")
+            .And.Contain($"MQTT client package-worker connected to {Broker.Address}")
+            .And.Contain("health: Healthy")
+            .And.Contain("MQTT client package-worker sent DISCONNECT at stop"), "the hosted service's log");
+        Assert.That(run.StandardOutput, Does.Contain("PahoSharp.Paho"), "paho's trace, through logging");
+        Assert.That(await Broker.WaitForLogAsync("Client package-worker ", TimeSpan.FromSeconds(10)), Does.EndWith("Client package-worker disconnected."));
+    }
 }

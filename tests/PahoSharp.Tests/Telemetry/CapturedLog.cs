@@ -4,21 +4,30 @@ using Microsoft.Extensions.Logging;
 namespace PahoSharp.Tests.Telemetry;
 
 /// <summary>One log entry as a logger provider received it.</summary>
-internal sealed record LogEntry(string Category, LogLevel Level, EventId EventId, string Message, Exception? Exception);
+public sealed record LogEntry(string Category, LogLevel Level, EventId EventId, string Message, Exception? Exception)
+{
+    public override string ToString() => $"{Level} {Category}[{EventId.Id}] {Message}{(Exception is null ? "" : $" | {Exception.GetType().Name}: {Exception.Message}")}";
+}
 
 /// <summary>
 /// A real <see cref="LoggerFactory"/> with a provider that keeps every entry at or above the minimum
-/// level: the factory filters, formats and calls it as it would any provider.
+/// level: the factory filters, formats and calls it as it would any provider. A host's logging takes
+/// the <see cref="Provider"/> itself.
 /// </summary>
-internal sealed class CapturedLog : IDisposable
+public sealed class CapturedLog : IDisposable
 {
     private readonly ConcurrentQueue<LogEntry> entries = new();
     private readonly SemaphoreSlim added = new(0);
 
-    public CapturedLog(LogLevel minimum = LogLevel.Trace) =>
-        Factory = LoggerFactory.Create(builder => builder.SetMinimumLevel(minimum).AddProvider(new Provider(this)));
+    public CapturedLog(LogLevel minimum = LogLevel.Trace)
+    {
+        Provider = new EntryProvider(this);
+        Factory = LoggerFactory.Create(builder => builder.SetMinimumLevel(minimum).AddProvider(Provider));
+    }
 
     public ILoggerFactory Factory { get; }
+
+    public ILoggerProvider Provider { get; }
 
     public IReadOnlyList<LogEntry> Entries => [.. entries];
 
@@ -38,16 +47,18 @@ internal sealed class CapturedLog : IDisposable
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"No such log entry within {timeout.TotalSeconds} s; logged:\n{string.Join("\n", entries.Select(e => $"{e.Level} {e.EventId.Name}: {e.Message}"))}");
+                throw new TimeoutException($"No such log entry within {timeout.TotalSeconds} s; logged:\n{this}");
             }
         }
     }
 
     public Task<LogEntry> WaitForAsync(string eventName, TimeSpan timeout) => WaitForAsync(e => e.EventId.Name == eventName, timeout);
 
+    public override string ToString() => string.Join('\n', entries);
+
     public void Dispose() => Factory.Dispose();
 
-    private sealed class Provider(CapturedLog log) : ILoggerProvider
+    private sealed class EntryProvider(CapturedLog log) : ILoggerProvider
     {
         public ILogger CreateLogger(string categoryName) => new Logger(log, categoryName);
 
