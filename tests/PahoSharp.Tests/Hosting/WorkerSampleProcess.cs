@@ -27,7 +27,11 @@ internal sealed class WorkerSampleProcess : IDisposable
     }
 
     /// <summary>Starts <c>dotnet PahoSharp.Samples.Worker.dll ARGUMENTS</c> with <paramref name="environment"/> added to this process's.</summary>
-    public static WorkerSampleProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    public static WorkerSampleProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        Start(Dll, environment, arguments);
+
+    /// <summary>Starts <c>dotnet DLL ARGUMENTS</c>: the sample built elsewhere (from packages, say).</summary>
+    public static WorkerSampleProcess Start(string dll, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -36,7 +40,7 @@ internal sealed class WorkerSampleProcess : IDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(Dll);
+        info.ArgumentList.Add(dll);
         foreach (string argument in arguments)
             info.ArgumentList.Add(argument);
         foreach ((string name, string value) in environment)

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using NUnit.Framework;
 using PahoSharp.Testing;
 using PahoSharp.Testing.Mqtt;
+using PahoSharp.Tests.Hosting;
 using PahoSharp.Tests.Infrastructure;
 
 namespace PahoSharp.Tests.Packaging;
@@ -13,6 +14,8 @@ namespace PahoSharp.Tests.Packaging;
 /// </summary>
 public sealed class PackageTests : BrokerTest
 {
+    private static readonly TimeSpan ProcessTimeout = TimeSpan.FromSeconds(30);
+
     private string work = "";
 
     [SetUp]
@@ -65,7 +68,7 @@ public sealed class PackageTests : BrokerTest
     }
 
     [Test]
-    public async Task FreshWorkerServiceRunsThroughTheHostingPackage()
+    public async Task TheWorkerSampleBuiltFromTheFeedAnswersWithLogsMetricsAndOneTraceAcrossProcesses()
     {
         string feed = Path.Combine(work, "feed");
         LocalFeed local = await LocalFeed.PackAsync(
@@ -81,10 +84,14 @@ public sealed class PackageTests : BrokerTest
             Assert.That(hosting.Entries.Select(e => e.FullName), Does.Contain("lib/net10.0/PahoSharp.Extensions.Hosting.xml"), "with its documentation");
         }
 
+        // A new worker project (what `dotnet new worker` makes) with the sample's sources, on the packages.
         string app = Path.Combine(work, "worker");
         Directory.CreateDirectory(app);
+        string sample = Path.Combine(RepoPaths.Root, "src", "PahoSharp.Samples.Worker");
+        foreach (string file in Directory.GetFiles(sample, "*.cs").Append(Path.Combine(sample, "appsettings.json")))
+            File.Copy(file, Path.Combine(app, Path.GetFileName(file)));
         await local.WriteNuGetConfigAsync(app);
-        // What `dotnet new worker` makes, with PahoSharp.Extensions.Hosting added; a restore folder of its own.
+        // A restore folder of its own: the user's cache must not serve an older build of the same version.
         await File.WriteAllTextAsync(Path.Combine(app, "worker.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk.Worker">
               <PropertyGroup>
@@ -95,53 +102,39 @@ public sealed class PackageTests : BrokerTest
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="Microsoft.Extensions.Hosting" Version="11.0.0" />
+                <PackageReference Include="OpenTelemetry.Extensions.Hosting" Version="1.20.1" />
+                <PackageReference Include="OpenTelemetry.Exporter.Console" Version="1.20.1" />
                 <PackageReference Include="PahoSharp.Extensions.Hosting" Version="0.1.0" />
               </ItemGroup>
             </Project>
             """);
-        await File.WriteAllTextAsync(Path.Combine(app, "appsettings.json"), """
-            {
-              "Logging": { "LogLevel": { "Default": "Information", "PahoSharp.Paho": "Debug" } },
-              "Mqtt": { "ClientId": "package-worker", "PahoTrace": true, "StartMode": "WaitForConnection" }
-            }
-            """);
-        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), """
-            using Microsoft.Extensions.Diagnostics.HealthChecks;
-            using PahoSharp;
-            using PahoSharp.Extensions.Hosting;
+        await LocalFeed.DotnetAsync(app, "build", "-o", Path.Combine(app, "out"));
+        string dll = Path.Combine(app, "out", "worker.dll");
+        await using var status = await TestSubscriber.ConnectAsync(Broker.Port, "status/package-worker");
 
-            HostApplicationBuilder builder = Host.CreateApplicationBuilder(args);
-            builder.Services.AddMqttClient(builder.Configuration.GetSection("Mqtt"));
-            builder.Services.AddHealthChecks().AddMqttClient();
-            builder.Services.AddHostedService<Publisher>();
-            using IHost host = builder.Build();
-            await host.RunAsync();
+        using WorkerSampleProcess responder = WorkerSampleProcess.Start(dll, new Dictionary<string, string>
+        {
+            ["Mqtt__ServerUri"] = Broker.Address,
+            ["Mqtt__ClientId"] = "package-worker",
+            ["Mqtt__Will__Topic"] = "status/package-worker",
+        });
+        Assert.That((await status.NextAsync()).PayloadText, Is.EqualTo("online"), responder.Output);
+        ProcessResult requester = await ProcessRunner.RunAsync(
+            "dotnet", [dll, "request", "from the feed", "--Mqtt:ServerUri", Broker.Address, "--Mqtt:ClientId", "package-worker"], ProcessTimeout);
+        await responder.TerminateAsync();
+        Assert.That(await responder.WaitForExitAsync(ProcessTimeout), Is.Zero, responder.Output);
+        await TestContext.Out.WriteLineAsync($"--- responder ---\n{responder.Output}\n--- requester ---\n{requester.StandardOutput}");
 
-            sealed class Publisher(MqttAsyncClient client, MqttConnectionMonitor connection, HealthCheckService health, IHostApplicationLifetime lifetime, ILogger<Publisher> logger) : BackgroundService
-            {
-                protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-                {
-                    await connection.WaitUntilConnectedAsync(stoppingToken);
-                    HealthReport report = await health.CheckHealthAsync(stoppingToken);
-                    logger.LogInformation("health: {Status}", report.Status);
-                    await client.PublishAsync("package/worker", "from the package worker", MqttQos.AtLeastOnce, cancellationToken: stoppingToken);
-                    lifetime.StopApplication();
-                }
-            }
-            """);
-        await using var subscriber = await TestSubscriber.ConnectAsync(Broker.Port, "package/worker");
-
-        // The broker from the command line, over appsettings.json.
-        ProcessResult run = await LocalFeed.DotnetAsync(app, "run", "--", "--Mqtt:ServerUri", Broker.Address);
-        await TestContext.Out.WriteLineAsync(run.StandardOutput);
-
-        ReceivedMessage message = await subscriber.NextAsync();
-        Assert.That(message.PayloadText, Is.EqualTo("from the package worker"));
-        Assert.That(run.StandardOutput, Does.Contain("PahoSharp.Extensions.Hosting.MqttClientHostedService")
-            .And.Contain($"MQTT client package-worker connected to {Broker.Address}")
-            .And.Contain("health: Healthy")
-            .And.Contain("MQTT client package-worker sent DISCONNECT at stop"), "the hosted service's log");
-        Assert.That(run.StandardOutput, Does.Contain("PahoSharp.Paho"), "paho's trace, through logging");
-        Assert.That(await Broker.WaitForLogAsync("Client package-worker ", TimeSpan.FromSeconds(10)), Does.EndWith("Client package-worker disconnected."));
+        Assert.That(requester.ExitCode, Is.Zero, requester.ToString());
+        Assert.That(requester.StandardOutput, Does.Contain("\"from the feed\" -> \"FROM THE FEED\""));
+        // Logs: the client's lifecycle and the hosted service's stop.
+        Assert.That(responder.Output, Does.Contain($"info: PahoSharp.MqttAsyncClient[1] MQTT client package-worker connected to {Broker.Address}")
+            .And.Contain("info: PahoSharp.Extensions.Hosting.MqttClientHostedService[2004] MQTT client package-worker sent DISCONNECT at stop"));
+        // Metrics, exported at exit.
+        Assert.That(responder.Output, Does.Contain("Metric Name: messaging.client.consumed.messages,").And.Contain("Metric Name: messaging.client.sent.messages,"));
+        // One trace: the requester's publication is the parent of the responder's handling.
+        ExportedSpan publish = ExportedSpan.Parse(requester.StandardOutput).Single(span => span.Name == "publish");
+        ExportedSpan handle = ExportedSpan.Parse(responder.Output).Single(span => span.Name == "handle upper");
+        Assert.That((handle.TraceId, handle.ParentSpanId), Is.EqualTo((publish.TraceId, publish.SpanId)));
     }
 }
