@@ -76,12 +76,18 @@ fi
 work=$(mktemp -d /tmp/pahosharp-cluster.XXXXXX)
 chmod 755 "$work"
 epmd_pid=""
+program_pid=""
 declare -A wrapper_pid=() beam_pid=()
 
 cleanup() {
   local status=$?
   set +e
   trap - EXIT INT TERM
+  if [[ -n $program_pid ]] && kill -0 "$program_pid" 2>/dev/null; then
+    # timeout passes the signal on to the program.
+    kill -TERM "$program_pid" 2>/dev/null
+    wait "$program_pid" 2>/dev/null
+  fi
   for n in 1 2; do
     [[ -n ${wrapper_pid[$n]:-} ]] || continue
     if [[ -n ${beam_pid[$n]:-} ]] && kill -0 "${beam_pid[$n]}" 2>/dev/null; then
@@ -92,9 +98,16 @@ cleanup() {
       kill -0 "${wrapper_pid[$n]}" 2>/dev/null || break
       sleep 0.1
     done
-    [[ -z ${beam_pid[$n]:-} ]] || kill -KILL "${beam_pid[$n]}" 2>/dev/null
     kill -KILL "${wrapper_pid[$n]}" 2>/dev/null
     wait "${wrapper_pid[$n]}" 2>/dev/null
+    if [[ -n ${beam_pid[$n]:-} ]]; then
+      # The Erlang VM is the wrapper's grandchild: not ours to wait for, so watched until it is gone.
+      kill -KILL "${beam_pid[$n]}" 2>/dev/null
+      for _ in $(seq 1 100); do
+        kill -0 "${beam_pid[$n]}" 2>/dev/null || break
+        sleep 0.05
+      done
+    fi
   done
   if [[ -n $epmd_pid ]]; then
     kill -TERM "$epmd_pid" 2>/dev/null
@@ -278,7 +291,10 @@ check_loopback
 uri[1]="tcp://127.0.0.1:${mqtt_port[1]}"
 uri[2]="tcp://127.0.0.1:${mqtt_port[2]}"
 
-# stop_node_of URI: stops the node whose MQTT listener is URI (called when the program asks).
+# stop_node_of URI: stops the node whose MQTT listener is URI (called when the program asks); sets
+# stopped to its number.
+stopped=""
+stop_failed=false
 stop_node_of() {
   local n
   for n in 1 2; do
@@ -290,41 +306,44 @@ stop_node_of() {
       kill -KILL "${beam_pid[$n]}"
     else
       say "cluster.sh: rabbitmqctl -n rabbit$n@localhost stop_app (the publisher's node)"
-      node_ctl "$n" 60 stop_app >/dev/null || { touch "$work/stop-failed"; return; }
+      node_ctl "$n" 60 stop_app >/dev/null || { stop_failed=true; return; }
     fi
     local deadline=$((SECONDS + 30))
     while [[ -n $(ss -Htln "sport = :${mqtt_port[$n]}") ]] && ((SECONDS < deadline)); do sleep 0.05; done
     if [[ -n $(ss -Htln "sport = :${mqtt_port[$n]}") ]]; then
-      touch "$work/stop-failed"
+      stop_failed=true
       say "cluster.sh: rabbit$n@localhost still listens on MQTT port ${mqtt_port[$n]}"
     else
       say "cluster.sh: rabbit$n@localhost stopped in $((($(date +%s%N) - begin) / 1000000)) ms; nothing listens on its MQTT port ${mqtt_port[$n]} any more"
     fi
-    echo "$n" >"$work/stopped-node"
+    stopped=$n
     return
   done
   say "cluster.sh: no node has MQTT URI $1"
-  touch "$work/stop-failed"
+  stop_failed=true
 }
 
 program="$root/tests/PahoSharp.Cluster/bin/$configuration/net10.0/PahoSharp.Cluster"
 echo
 say "\$ ${program#"$root"/} --uris ${uri[1]},${uri[2]} ${program_args[*]}"
-set +e
-timeout -k 10 600 "$program" --uris "${uri[1]},${uri[2]}" "${program_args[@]}" 2>&1 | while IFS= read -r line; do
+# The program writes into a FIFO that this shell reads line by line: the loop runs here, not in a
+# pipeline's subshell, and a signal interrupts it (and runs cleanup) at once.
+mkfifo "$work/program.out"
+timeout -k 10 600 "$program" --uris "${uri[1]},${uri[2]}" "${program_args[@]}" >"$work/program.out" 2>&1 &
+program_pid=$!
+while IFS= read -r line; do
   printf '%s\n' "$line"
-  # stop_node_of's commands must not read the program's output: their stdin is /dev/null.
   if [[ $line =~ ^[0-9:.]+\ stop-node\ (.+)$ ]]; then
-    stop_node_of "${BASH_REMATCH[1]}" </dev/null
+    stop_node_of "${BASH_REMATCH[1]}"
   fi
-done
-status=${PIPESTATUS[0]}
-set -e
+done <"$work/program.out"
+status=0
+wait "$program_pid" || status=$?
+program_pid=""
 echo
 say "program exit status: $status"
 
-if [[ -f $work/stopped-node ]]; then
-  stopped=$(cat "$work/stopped-node")
+if [[ -n $stopped ]]; then
   survivor=$((3 - stopped))
   echo "what RabbitMQ logged about the publisher (client id cluster-publisher):"
   for n in 1 2; do
@@ -337,7 +356,7 @@ else
   echo "cluster.sh: the program never asked for a node to be stopped" >&2
   ((status != 0)) || status=1
 fi
-if [[ -f $work/stop-failed ]]; then
+if $stop_failed; then
   echo "cluster.sh: stopping the publisher's node failed" >&2
   ((status != 0)) || status=1
 fi
