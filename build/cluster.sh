@@ -16,8 +16,9 @@
 #   reconnect, the subscriber (clean session false, QoS 1) on the other node. When the program asks
 #   (after --stop-at acknowledgements), stops the publisher's node: `rabbitmqctl stop_app`, or with
 #   --kill a SIGKILL of its Erlang VM.
-# - Exits with the program's status: 0 when every message arrived, 1 otherwise. Stops both nodes
-#   and epmd on every way out. PAHOSHARP_CLUSTER_KEEP=1 keeps the work directory (logs, data).
+# - Exits with the program's status: 0 when every message arrived and the publisher failed over, 1
+#   otherwise. Stops both nodes and epmd on every way out (INT and TERM too).
+#   PAHOSHARP_CLUSTER_KEEP=1 keeps the work directory (logs, data).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
