@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The README's test command: sets everything up (build/setup.sh), then runs the tests against real
-# brokers that the tests start on free loopback ports.
-#   bash build/test.sh                  every test but [Category("Reliability")] (what CI runs)
-#   bash build/test.sh --reliability    every test, the reliability suite included
+# brokers that the tests start on free loopback ports, then the scale-out run on a 2-node RabbitMQ
+# cluster (build/cluster.sh, about 45 s).
+#   bash build/test.sh                  every test but [Category("Reliability")], and the cluster run (what CI runs)
+#   bash build/test.sh --reliability    every test, the reliability suite included, and the cluster run
+#   bash build/test.sh --no-cluster     without the cluster run (a --filter also leaves it out)
 # Other arguments go to dotnet test; a --filter is combined with the exclusion of the reliability
 # tests unless --reliability is given.
 set -euo pipefail
@@ -11,14 +13,17 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 configuration=${PAHOSHARP_CONFIGURATION:-Release}
 
 reliability=false
+cluster=true
 filter=""
 passed=()
 while (($#)); do
   case "$1" in
     --reliability) reliability=true ;;
+    --no-cluster) cluster=false ;;
     --filter)
       (($# >= 2)) || { echo "test.sh: --filter needs an expression" >&2; exit 2; }
       filter=$2
+      cluster=false
       shift
       ;;
     *) passed+=("$1") ;;
@@ -39,16 +44,36 @@ set -- ${passed[@]+"${passed[@]}"}
 bash "$root/build/setup.sh"
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+cluster_log=$(mktemp)
+trap 'rm -f "$log" "$cluster_log"' EXIT
 status=0
 dotnet test "$root/PahoSharp.sln" -c "$configuration" --no-build -nologo \
   --logger "console;verbosity=normal" --blame-hang-timeout 10m "$@" 2>&1 | tee "$log" || status=$?
 
-# One plain summary line over every test assembly (from each run's "Total tests:" block).
+cluster_status=0
+if $cluster; then
+  echo
+  echo "== bash build/cluster.sh: scale-out on a 2-node RabbitMQ cluster"
+  bash "$root/build/cluster.sh" 2>&1 | tee "$cluster_log" || cluster_status=$?
+fi
+
+# One plain summary line over every test assembly (from each run's "Total tests:" block), and one
+# for the cluster run.
+echo
 awk '/^Total tests:/ { inblock = 1; found = 1; next }
      inblock && $1 == "Passed:" { passed += $2; next }
      inblock && $1 == "Failed:" { failed += $2; next }
      inblock && $1 == "Skipped:" { skipped += $2; next }
      inblock && $1 != "Total" { inblock = 0 }
      END { if (found) printf "tests: %d passed, %d failed, %d skipped\n", passed, failed, skipped }' "$log"
+if $cluster; then
+  messages=$(sed -n 's/^  stream: *\([0-9]*\) QoS 1.*/\1/p' "$cluster_log")
+  missing=$(sed -n 's/^  missing: *\([0-9]*\).*/\1/p' "$cluster_log")
+  if ((cluster_status == 0)); then
+    echo "cluster: passed (${messages:-?} QoS 1 messages across a node stop, ${missing:-?} missing)"
+  else
+    echo "cluster: FAILED (exit status $cluster_status; ${messages:-?} QoS 1 messages, ${missing:-?} missing)"
+  fi
+fi
+((status != 0)) || status=$cluster_status
 exit "$status"
