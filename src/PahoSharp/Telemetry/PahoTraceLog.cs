@@ -5,11 +5,15 @@ namespace PahoSharp.Telemetry;
 /// <summary>paho's trace lines as log entries: paho's levels mapped to .NET's.</summary>
 internal static partial class PahoTraceLog
 {
-    /// <summary>The .NET level of a paho level: its function-by-function detail is Trace, its main events and packets Debug, its errors Error, its fatal errors Critical.</summary>
+    /// <summary>
+    /// The .NET level of a paho level: its function-by-function detail is Trace (paho 1.3 writes every
+    /// function entry and exit at its minimum level too), its packets Debug, its errors Error, its
+    /// fatal errors Critical.
+    /// </summary>
     public static LogLevel LevelOf(MqttTraceLevel level) => level switch
     {
-        MqttTraceLevel.Maximum or MqttTraceLevel.Medium => LogLevel.Trace,
-        MqttTraceLevel.Minimum or MqttTraceLevel.Protocol => LogLevel.Debug,
+        MqttTraceLevel.Maximum or MqttTraceLevel.Medium or MqttTraceLevel.Minimum => LogLevel.Trace,
+        MqttTraceLevel.Protocol => LogLevel.Debug,
         MqttTraceLevel.Error or MqttTraceLevel.Severe => LogLevel.Error,
         _ => LogLevel.Critical,
     };

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using NUnit.Framework;
 using PahoSharp.Testing;
@@ -114,12 +115,14 @@ public sealed class LoggingTests : TelemetryTest
             MqttTrace.Stop();
         }
 
-        // paho's minimum level writes its connects (with the client id) and its packets.
+        // paho's protocol level writes its packets; Debug gets those and none of the function entries and exits.
         IReadOnlyList<LogEntry> lines = [.. debug.Named("PahoTrace")];
         Assert.That(lines, Is.Not.Empty);
         Assert.That(lines.Select(l => l.Level).Distinct(), Is.EquivalentTo(new[] { LogLevel.Debug }));
         Assert.That(lines.Select(l => l.Category).Distinct(), Is.EquivalentTo(new[] { "PahoSharp.Paho" }));
         Assert.That(lines.Any(l => l.Message.Contains("CONNECT", StringComparison.Ordinal)), Is.True, string.Join("\n", lines.Select(l => l.Message)));
+        // paho's "(thread) (depth)> function:line" and "< function:line" lines.
+        Assert.That(lines.Where(l => Regex.IsMatch(l.Message, @"\(\d+\)[<>] \w+:\d+")).Select(l => l.Message), Is.Empty, "function entries and exits are Trace");
         // paho's trace is process-wide: another client's error may come, but nothing below an error.
         Assert.That(warnings.Named("PahoTrace").Select(l => l.Level), Is.All.GreaterThanOrEqualTo(LogLevel.Error), "paho was asked for its errors only");
     }
@@ -129,7 +132,7 @@ public sealed class LoggingTests : TelemetryTest
     {
         Assert.That(Enum.GetValues<MqttTraceLevel>().Select(PahoSharp.Telemetry.PahoTraceLog.LevelOf), Is.EqualTo(new[]
         {
-            LogLevel.Trace, LogLevel.Trace, LogLevel.Debug, LogLevel.Debug, LogLevel.Error, LogLevel.Error, LogLevel.Critical,
+            LogLevel.Trace, LogLevel.Trace, LogLevel.Trace, LogLevel.Debug, LogLevel.Error, LogLevel.Error, LogLevel.Critical,
         }));
     }
 }
