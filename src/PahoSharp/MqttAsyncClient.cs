@@ -293,7 +293,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         Check.Qos(qos, nameof(qos));
         CheckFilter(topicFilter, nameof(topicFilter));
         IReadOnlyList<MqttSubscribeResult> results = await SubscribeCore([new MqttSubscription(topicFilter, qos)], null, restoring: false).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return results[0];
+        return Granted(results[0]);
     }
 
     /// <summary>Subscribes to one filter with MQTT 5 subscribe options and properties, and restores it after reconnects.</summary>
@@ -305,7 +305,17 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     public async Task<MqttSubscribeResult> SubscribeAsync(MqttSubscription subscription, MqttProperties? properties = null, CancellationToken cancellationToken = default)
     {
         IReadOnlyList<MqttSubscribeResult> results = await SubscribeAsync([subscription], properties, cancellationToken).ConfigureAwait(false);
-        return results[0];
+        return Granted(results[0]);
+    }
+
+    /// <summary>The one filter's answer, or the broker's refusal of it as an exception (the forms for one filter answer with the grant alone).</summary>
+    private MqttSubscribeResult Granted(MqttSubscribeResult result)
+    {
+        if (result.IsGranted)
+            return result;
+        throw Version == MqttVersion.V5
+            ? MqttException.Refused(result.ReasonCode, "subscribe", result.ReasonString)
+            : new MqttException(MqttReturnCode.BadSubscribe, "subscribe");
     }
 
     /// <summary>Subscribes to several filters in one SUBSCRIBE (<c>MQTTAsync_subscribeMany</c>), and restores the granted ones after reconnects.</summary>

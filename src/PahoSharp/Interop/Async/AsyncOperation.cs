@@ -66,7 +66,7 @@ internal abstract unsafe class AsyncOperation
         if (!Finish())
             return;
         string? message = data->message is null ? null : Marshal.PtrToStringUTF8((nint)data->message);
-        Fail(Failure(data->code, (int)data->reasonCode, PropertyReader.ReasonString(&data->properties), message, mqtt5: true));
+        OnFailed(data->code, (int)data->reasonCode, PropertyReader.ReasonString(&data->properties), message, mqtt5: true);
     }
 
     /// <summary>paho's onFailure (MQTT 3.1.1): paho's code, or a broker's code for connect and subscribe.</summary>
@@ -75,7 +75,7 @@ internal abstract unsafe class AsyncOperation
         if (!Finish())
             return;
         string? message = data->message is null ? null : Marshal.PtrToStringUTF8((nint)data->message);
-        Fail(Failure(data->code, 0, null, message, mqtt5: false));
+        OnFailed(data->code, 0, null, message, mqtt5: false);
     }
 
     /// <summary>paho refused the call itself, or will never call back (the client went away).</summary>
@@ -95,6 +95,10 @@ internal abstract unsafe class AsyncOperation
     protected virtual void OnFinished()
     {
     }
+
+    /// <summary>paho's onFailure, read while paho's data lives: fails the operation with what the failure means (<see cref="Failure"/>).</summary>
+    protected virtual void OnFailed(int code, int reasonCode, string? reasonString, string? message, bool mqtt5) =>
+        Fail(Failure(code, reasonCode, reasonString, message, mqtt5));
 
     /// <summary>What a failure means: paho's codes are negative; a broker's refusal is a reason code (MQTT 5) or a CONNACK or SUBACK code (MQTT 3.1.1).</summary>
     protected virtual MqttException Failure(int code, int reasonCode, string? reasonString, string? message, bool mqtt5)
