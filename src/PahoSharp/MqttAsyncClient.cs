@@ -362,10 +362,11 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     {
         CheckFilter(topicFilter, nameof(topicFilter));
         CheckProperties(properties, PropertyPacket.Unsubscribe, nameof(properties));
-        IReadOnlyList<MqttReasonCode> codes = await UnsubscribeCore([topicFilter], properties).WaitAsync(cancellationToken).ConfigureAwait(false);
-        if ((int)codes[0] >= 0x80)
-            throw MqttException.Refused(codes[0], "unsubscribe");
-        return codes[0];
+        UnsubscribeAnswer answer = await UnsubscribeCore([topicFilter], properties).WaitAsync(cancellationToken).ConfigureAwait(false);
+        MqttReasonCode code = answer.Codes[0];
+        if ((int)code >= 0x80)
+            throw MqttException.Refused(code, "unsubscribe", answer.ReasonString);
+        return code;
     }
 
     /// <summary>Unsubscribes from several filters in one UNSUBSCRIBE (<c>MQTTAsync_unsubscribeMany</c>).</summary>
@@ -380,7 +381,13 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
             throw new ArgumentException("Unsubscribe from at least one filter.", nameof(topicFilters));
         foreach (string filter in filters)
             CheckFilter(filter, nameof(topicFilters));
-        return UnsubscribeCore(filters, null).WaitAsync(cancellationToken);
+        return UnsubscribeCodesAsync(filters, cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<MqttReasonCode>> UnsubscribeCodesAsync(string[] filters, CancellationToken cancellationToken)
+    {
+        UnsubscribeAnswer answer = await UnsubscribeCore(filters, null).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return answer.Codes;
     }
 
     /// <summary>
@@ -861,11 +868,12 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         return results;
     }
 
-    private async Task<IReadOnlyList<MqttReasonCode>> UnsubscribeCore(IReadOnlyList<string> filters, MqttProperties? properties)
+    private async Task<UnsubscribeAnswer> UnsubscribeCore(IReadOnlyList<string> filters, MqttProperties? properties)
     {
         var operation = new UnsubscribeOperation(operations, filters.Count);
         StartUnsubscribe(operation, filters, properties);
-        IReadOnlyList<MqttReasonCode> codes = await operation.Task.ConfigureAwait(false);
+        UnsubscribeAnswer answer = await operation.Task.ConfigureAwait(false);
+        IReadOnlyList<MqttReasonCode> codes = answer.Codes;
         lock (subscriptionsGate)
         {
             for (int i = 0; i < filters.Count; i++)
@@ -874,7 +882,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
                     subscriptions.Remove(filters[i]);
             }
         }
-        return codes;
+        return answer;
     }
 
     private unsafe void StartSubscribe(SubscribeOperation operation, IReadOnlyList<MqttSubscription> requested, MqttProperties? properties, bool restoring)
