@@ -39,8 +39,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     private readonly Lock subscriptionsGate = new();
     private readonly Dictionary<string, MqttSubscription> subscriptions = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim connectionGate = new(1, 1);
-    private readonly AsyncPublishWindow window = new(10);
-    private volatile bool connected;
+    private readonly AsyncPublishWindow window;
     private AsyncConnectOptionsWriter? connectMemory;
     private IReadOnlyList<ParsedServerUri> connectUris = [];
     private IReadOnlyList<string> pahoUris = [];
@@ -64,6 +63,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     private MqttAsyncClient(MqttClientOptions options, string uriName, string idName)
     {
         serverUri = ParsedServerUri.Parse(options.ServerUri, uriName);
+        window = new AsyncPublishWindow(10, HandOver);
         ArgumentNullException.ThrowIfNull(options.ClientId, idName);
         ArgumentNullException.ThrowIfNull(options.Persistence, nameof(options));
         if (!Enum.IsDefined(options.Version))
@@ -200,7 +200,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
                 // paho lowers its window to an MQTT 5 broker's Receive Maximum; so does this.
                 if (t.Result.Properties?.ReceiveMaximum is { } receiveMaximum)
                     window.SetLimit(WindowLimit(Math.Min(options.MaxInflight, receiveMaximum)));
-                connected = true;
+                window.Close();
             },
             CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         _ = operation.Task.ContinueWith(
@@ -255,12 +255,15 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         var measure = new PublishMeasure(ClientTelemetry.PublishStarting(), telemetry.StartPublish(topic, qos, retained, payload.Length));
         // A buffer that deletes the oldest holds QoS 0 in the window too, so that paho never drops while connected.
         if (qos == MqttQos.AtMostOnce && dropOldest is null)
-            return PublishNow(topic, payload.Span, qos, retained, properties, measure, null, cancellationToken).WaitAsync(cancellationToken);
-        Task place = window.EnterAsync(connected, cancellationToken);
-        if (place.IsCompletedSuccessfully)
-            return PublishNow(topic, payload.Span, qos, retained, properties, measure, window, cancellationToken).WaitAsync(cancellationToken);
-        // The window is full: the caller's memory may change once this returns, so keep a copy.
-        return PublishWhenPlacedAsync(place, topic, payload.ToArray(), qos, retained, properties, measure, cancellationToken);
+            return PublishNow(topic, payload.Span, qos, retained, properties, measure, placed: false, cancellationToken).WaitAsync(cancellationToken);
+        if (window.TryEnter())
+            return PublishNow(topic, payload.Span, qos, retained, properties, measure, placed: true, cancellationToken).WaitAsync(cancellationToken);
+        // The window is full, or others wait ahead: the caller's memory may change once this returns, so keep a copy.
+        var operation = new PublishOperation(operations, qos, telemetry, payload.Length, measure);
+        var waiting = new QueuedPublication(operation, topic, payload.ToArray(), retained, properties, measure);
+        waiting.CancelWith(cancellationToken);
+        window.Enqueue(waiting);
+        return operation.Task.WaitAsync(cancellationToken);
     }
 
     /// <summary>Publishes text as its UTF-8 bytes.</summary>
@@ -494,7 +497,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     {
         // First: paho calls this under the lock it took to mark the client connected, before it sends anything.
         dropOldest?.Connected();
-        connected = true;
+        window.Close();
         if (cause != AutomaticReconnect)
             return; // ConnectAsync's own: its onSuccess completed the task, and raises Connected.
         telemetry.Reconnected();
@@ -512,8 +515,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
 
     private void ConnectionEnded()
     {
-        connected = false;
-        window.OpenAll();
+        window.Open();
         dropOldest?.WakeAll();
     }
 
@@ -647,20 +649,6 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         EndOperation(operation, rc);
     }
 
-    private async Task<MqttPublishResult> PublishWhenPlacedAsync(Task place, string topic, byte[] payload, MqttQos qos, bool retained, MqttProperties? properties, PublishMeasure measure, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await place.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException e)
-        {
-            telemetry.PublishEnded(qos, payload.Length, measure.Started, measure.Activity, ErrorTypes.Of(e), "the publication was cancelled while waiting for a place in the in-flight window");
-            throw;
-        }
-        return await PublishNow(topic, payload, qos, retained, properties, measure, window, cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
     /// <summary>
     /// The window's limit for a connection's in-flight limit: with a buffer that deletes the oldest, also at
     /// most its size, so that while connected paho never holds so many unsent publications that it would
@@ -676,15 +664,35 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     /// <param name="retained">The retain flag.</param>
     /// <param name="properties">The caller's properties.</param>
     /// <param name="measure">What the outcome is measured against.</param>
-    /// <param name="placed">The window the publication took a place in, which it gives back as it finishes, whichever way; null if it took none.</param>
+    /// <param name="placed">Whether the publication took a place in the window, which it gives back as it finishes, whichever way.</param>
     /// <param name="cancellationToken">Ends a wait for room.</param>
-    private Task<MqttPublishResult> PublishNow(string topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained, MqttProperties? properties, PublishMeasure measure, AsyncPublishWindow? placed, CancellationToken cancellationToken)
+    private Task<MqttPublishResult> PublishNow(string topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained, MqttProperties? properties, PublishMeasure measure, bool placed, CancellationToken cancellationToken)
     {
-        var operation = new PublishOperation(operations, qos, telemetry, payload.Length, measure, placed);
-        if (TryPublishNow(operation, topic, payload, qos, retained, properties, measure))
-            return operation.Task;
-        // The caller's memory may change once this returns, so a publication that waits keeps a copy.
-        return PublishWhenBufferHasRoomAsync(dropOldest!, operation, topic, payload.ToArray(), qos, retained, properties, measure, cancellationToken);
+        var operation = new PublishOperation(operations, qos, telemetry, payload.Length, measure);
+        if (placed)
+            operation.TakePlace(window);
+        if (!TryPublishNow(operation, topic, payload, qos, retained, properties, measure))
+        {
+            // The caller's memory may change once this returns, so a publication that waits keeps a copy.
+            _ = PublishWhenBufferHasRoomAsync(dropOldest!, operation, topic, payload.ToArray(), qos, retained, properties, measure, cancellationToken);
+        }
+        return operation.Task;
+    }
+
+    /// <summary>Gives paho a publication that waited for its place in the window (on the window's drainer, a pool thread, in call order).</summary>
+    private void HandOver(QueuedPublication waited)
+    {
+        PublishOperation operation = waited.Operation;
+        try
+        {
+            if (!TryPublishNow(operation, waited.Topic, waited.Payload, operation.Qos, waited.Retained, waited.Properties, waited.Measure))
+                _ = PublishWhenBufferHasRoomAsync(dropOldest!, operation, waited.Topic, waited.Payload, operation.Qos, waited.Retained, waited.Properties, waited.Measure, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // TryPublishNow failed the operation with it already; nothing may unwind into the drainer.
+            operation.Abandon(e);
+        }
     }
 
     /// <returns>Whether paho took the publication, or refused it (the operation has failed); false when paho's buffer that deletes the oldest is full while connected.</returns>
@@ -720,26 +728,24 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     /// window (<see cref="WindowLimit"/>) makes this rare: it is for a publication let through the window
     /// while disconnected that reaches paho only after a reconnect.
     /// </summary>
-    private async Task<MqttPublishResult> PublishWhenBufferHasRoomAsync(DropOldestBuffer buffer, PublishOperation operation, string topic, byte[] payload, MqttQos qos, bool retained, MqttProperties? properties, PublishMeasure measure, CancellationToken cancellationToken)
+    private async Task PublishWhenBufferHasRoomAsync(DropOldestBuffer buffer, PublishOperation operation, string topic, byte[] payload, MqttQos qos, bool retained, MqttProperties? properties, PublishMeasure measure, CancellationToken cancellationToken)
     {
-        while (true)
+        try
         {
-            // Asked for before looking at the connection: a loss after the look wakes it.
-            Task room = buffer.WhenRoom();
-            if (IsConnectedNow())
+            while (true)
             {
-                try
-                {
+                // Asked for before looking at the connection: a loss after the look wakes it.
+                Task room = buffer.WhenRoom();
+                if (IsConnectedNow())
                     await room.WaitAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException e)
-                {
-                    operation.Abandon(e);
-                    throw;
-                }
+                if (TryPublishNow(operation, topic, payload, qos, retained, properties, measure))
+                    return;
             }
-            if (TryPublishNow(operation, topic, payload, qos, retained, properties, measure))
-                return await operation.Task.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // The publication's task tells the caller: cancelled before it reached paho, or what failed it.
+            operation.Abandon(e);
         }
     }
 

@@ -7,17 +7,31 @@ namespace PahoSharp.Interop.Async;
 /// acknowledgement frees a place in its window: with more publications queued than the window holds,
 /// the rest waited up to 1 s each time the window filled (measured: 300 QoS 1 publications with a
 /// window of 10 took 30 s). A publication here waits for a place instead, woken by the completion
-/// that frees one, so paho's window never holds anything back. While disconnected, publications go
-/// to paho at once (its offline buffer), and count.
+/// that frees one, so paho's window never holds anything back. While disconnected (<see cref="Open"/>),
+/// publications go to paho at once (its offline buffer), and count.
 /// </summary>
-internal sealed class AsyncPublishWindow
+/// <remarks>
+/// Waiting publications go to paho in call order, as MQTT keeps the order of one client's messages: one
+/// queue, drained by one pool thread at a time (never paho's callback thread, which frees the places),
+/// and no publication passes the queue while it holds any or is being drained.
+/// </remarks>
+internal sealed class AsyncPublishWindow : IThreadPoolWorkItem
 {
     private readonly Lock gate = new();
-    private readonly Queue<TaskCompletionSource> waiting = new();
+    private readonly Queue<QueuedPublication> waiting = new();
+    private readonly Action<QueuedPublication> handOver;
     private int limit;
     private int used;
+    private bool open = true;
+    private bool draining;
 
-    public AsyncPublishWindow(int limit) => this.limit = limit;
+    /// <param name="limit">The first limit, until a connect sets its own.</param>
+    /// <param name="handOver">Gives a publication that waited to paho; called on a pool thread, in call order, its place taken.</param>
+    public AsyncPublishWindow(int limit, Action<QueuedPublication> handOver)
+    {
+        this.limit = limit;
+        this.handOver = handOver;
+    }
 
     /// <summary>Sets the limit: the connect's <see cref="ConnectOptions.MaxInflight"/>, lowered by an MQTT 5 broker's Receive Maximum.</summary>
     public void SetLimit(int value)
@@ -25,63 +39,95 @@ internal sealed class AsyncPublishWindow
         lock (gate)
         {
             limit = Math.Max(1, value);
-            WakeWhileRoom();
+            DrainIfWaiting();
         }
     }
 
-    /// <summary>Takes a place, waiting while the window is full; without waiting when <paramref name="connected"/> is false (paho buffers).</summary>
-    public Task EnterAsync(bool connected, CancellationToken cancellationToken)
+    /// <summary>Takes a place at once if one is free and nothing waits ahead; otherwise the publication must <see cref="Enqueue"/>.</summary>
+    public bool TryEnter()
     {
         lock (gate)
         {
-            if (!connected || (used < limit && waiting.Count == 0))
-            {
-                used++;
-                return Task.CompletedTask;
-            }
-            var place = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            waiting.Enqueue(place);
-            if (cancellationToken.CanBeCanceled)
-                cancellationToken.Register(() => Cancel(place, cancellationToken));
-            return place.Task;
+            if (waiting.Count > 0 || draining || !HasRoom())
+                return false;
+            used++;
+            return true;
         }
     }
 
-    /// <summary>Gives a place back (the publication completed, failed, or was refused).</summary>
+    /// <summary>Queues a publication behind those already waiting; it goes to paho once a place is free, unless it is cancelled first.</summary>
+    public void Enqueue(QueuedPublication publication)
+    {
+        lock (gate)
+        {
+            waiting.Enqueue(publication);
+            DrainIfWaiting();
+        }
+    }
+
+    /// <summary>Gives a place back (the publication completed, failed, or was refused); often on paho's callback thread.</summary>
     public void Exit()
     {
         lock (gate)
         {
             used--;
-            WakeWhileRoom();
+            DrainIfWaiting();
         }
     }
 
-    /// <summary>Lets every waiting publication through (the connection ended: paho buffers or refuses them itself).</summary>
-    public void OpenAll()
+    /// <summary>A connection was made: the limit applies again.</summary>
+    public void Close()
+    {
+        lock (gate)
+            open = false;
+    }
+
+    /// <summary>The connection ended: every waiting publication goes to paho, in order, which buffers or refuses it; so do later ones until <see cref="Close"/>.</summary>
+    public void Open()
     {
         lock (gate)
         {
-            while (waiting.TryDequeue(out var place))
-            {
-                if (place.TrySetResult())
-                    used++;
-            }
+            open = true;
+            DrainIfWaiting();
         }
     }
 
-    private void WakeWhileRoom()
+    /// <summary>Hands the waiting publications to paho in order while there is room.</summary>
+    void IThreadPoolWorkItem.Execute()
     {
-        while (used < limit && waiting.TryDequeue(out var place))
+        while (TakeNext() is { } next)
         {
-            if (place.TrySetResult())
-                used++;
+            next.Operation.TakePlace(this);
+            handOver(next);
         }
     }
 
-    private void Cancel(TaskCompletionSource place, CancellationToken token)
+    /// <summary>The next publication to hand over, its place taken; null (and the drain over) once none can go.</summary>
+    private QueuedPublication? TakeNext()
     {
-        // A place already handed over stays taken: the publication goes ahead and gives it back.
-        place.TrySetCanceled(token);
+        lock (gate)
+        {
+            while (HasRoom() && waiting.TryDequeue(out QueuedPublication? next))
+            {
+                // One cancelled while it waited, or failed as the client went, is dropped here.
+                if (!next.TryTake())
+                    continue;
+                used++;
+                return next;
+            }
+            draining = false;
+            return null;
+        }
+    }
+
+    private bool HasRoom() => open || used < limit;
+
+    /// <summary>Starts the drainer on a pool thread unless it runs already; under <see cref="gate"/>.</summary>
+    private void DrainIfWaiting()
+    {
+        if (draining || waiting.Count == 0 || !HasRoom())
+            return;
+        draining = true;
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
     }
 }

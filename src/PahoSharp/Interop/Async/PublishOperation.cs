@@ -8,14 +8,14 @@ namespace PahoSharp.Interop.Async;
 /// or has written a QoS 0 message; fails with the broker's reason code (MQTT 5) or paho's code (the
 /// session was discarded: <see cref="MqttAsyncReturnCode.OperationIncomplete"/>). Its outcome goes to
 /// the client's telemetry, which ends the publication's span; and as it finishes it gives its place in
-/// the in-flight window back, if it took one, and leaves the account of a buffer that deletes the oldest.
+/// the in-flight window back, if it holds one, and leaves the account of a buffer that deletes the oldest.
 /// </summary>
 internal sealed unsafe class PublishOperation : AsyncOperation<MqttPublishResult>
 {
     private readonly ClientTelemetry telemetry;
     private readonly int bodySize;
     private readonly PublishMeasure measure;
-    private readonly AsyncPublishWindow? window;
+    private AsyncPublishWindow? place;
     private DropOldestBuffer? buffer;
 
     /// <param name="owner">The client's operations under way.</param>
@@ -23,18 +23,28 @@ internal sealed unsafe class PublishOperation : AsyncOperation<MqttPublishResult
     /// <param name="telemetry">Told of the outcome.</param>
     /// <param name="bodySize">The payload's size, for the metrics.</param>
     /// <param name="measure">What the outcome is measured against.</param>
-    /// <param name="window">The window the publication took a place in; null if it took none.</param>
-    public PublishOperation(AsyncOperationSet owner, MqttQos qos, ClientTelemetry telemetry, int bodySize, PublishMeasure measure, AsyncPublishWindow? window)
+    public PublishOperation(AsyncOperationSet owner, MqttQos qos, ClientTelemetry telemetry, int bodySize, PublishMeasure measure)
         : base("publish", owner)
     {
         Qos = qos;
         this.telemetry = telemetry;
         this.bodySize = bodySize;
         this.measure = measure;
-        this.window = window;
     }
 
     public MqttQos Qos { get; }
+
+    /// <summary>
+    /// The publication holds a place in <paramref name="window"/>, which it gives back as it finishes,
+    /// whichever way; at once if it has finished already (the client went while it waited).
+    /// </summary>
+    public void TakePlace(AsyncPublishWindow window)
+    {
+        // Finish marks the operation finished before it gives the place back: with both fenced, one sees the other.
+        Interlocked.Exchange(ref place, window);
+        if (IsFinished)
+            GivePlaceBack();
+    }
 
     /// <summary>As it goes to paho: the account of paho's buffer that deletes the oldest counts it until it finishes.</summary>
     public void Join(DropOldestBuffer account)
@@ -63,8 +73,10 @@ internal sealed unsafe class PublishOperation : AsyncOperation<MqttPublishResult
     protected override void OnFinished()
     {
         buffer?.Finished();
-        window?.Exit();
+        GivePlaceBack();
     }
+
+    private void GivePlaceBack() => Interlocked.Exchange(ref place, null)?.Exit();
 
     private void Succeed(MqttPublishResult result)
     {
