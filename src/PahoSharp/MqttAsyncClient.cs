@@ -40,6 +40,8 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     private readonly Dictionary<string, MqttSubscription> subscriptions = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim connectionGate = new(1, 1);
     private readonly AsyncPublishWindow window;
+    private readonly Func<PendingTokens?> pahoPending;
+    private volatile bool cleanSession;
     private AsyncConnectOptionsWriter? connectMemory;
     private IReadOnlyList<ParsedServerUri> connectUris = [];
     private IReadOnlyList<string> pahoUris = [];
@@ -64,6 +66,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     {
         serverUri = ParsedServerUri.Parse(options.ServerUri, uriName);
         window = new AsyncPublishWindow(10, HandOver);
+        pahoPending = ReadPendingTokens;
         ArgumentNullException.ThrowIfNull(options.ClientId, idName);
         ArgumentNullException.ThrowIfNull(options.Persistence, nameof(options));
         if (!Enum.IsDefined(options.Version))
@@ -194,9 +197,13 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         connectUris = uris;
         pahoUris = resolved;
         window.SetLimit(WindowLimit(options.MaxInflight));
+        cleanSession = options.CleanSession;
         _ = operation.Task.ContinueWith(
             t =>
             {
+                // paho also empties its session when the broker had none (for automatic reconnects the connected callback does not say).
+                if (!t.Result.SessionPresent)
+                    window.SessionEmptied();
                 // paho lowers its window to an MQTT 5 broker's Receive Maximum; so does this.
                 if (t.Result.Properties?.ReceiveMaximum is { } receiveMaximum)
                     window.SetLimit(WindowLimit(Math.Min(options.MaxInflight, receiveMaximum)));
@@ -256,10 +263,16 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         // A buffer that deletes the oldest holds QoS 0 in the window too, so that paho never drops while connected.
         if (qos == MqttQos.AtMostOnce && dropOldest is null)
             return PublishNow(topic, payload.Span, qos, retained, properties, measure, placed: false, cancellationToken).WaitAsync(cancellationToken);
-        if (window.TryEnter())
+        if (window.Refusal(qos) is { } full)
+        {
+            var refused = new PublishOperation(operations, qos, telemetry, payload.Length, measure, pahoPending);
+            refused.Abandon(full);
+            return refused.Task;
+        }
+        if (window.TryEnter(qos))
             return PublishNow(topic, payload.Span, qos, retained, properties, measure, placed: true, cancellationToken).WaitAsync(cancellationToken);
         // The window is full, or others wait ahead: the caller's memory may change once this returns, so keep a copy.
-        var operation = new PublishOperation(operations, qos, telemetry, payload.Length, measure);
+        var operation = new PublishOperation(operations, qos, telemetry, payload.Length, measure, pahoPending);
         var waiting = new QueuedPublication(operation, topic, payload.ToArray(), retained, properties, measure);
         waiting.CancelWith(cancellationToken);
         window.Enqueue(waiting);
@@ -497,6 +510,9 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     {
         // First: paho calls this under the lock it took to mark the client connected, before it sends anything.
         dropOldest?.Connected();
+        // paho empties its in-flight window on a clean session's CONNACK, before it calls this.
+        if (cleanSession)
+            window.SessionEmptied();
         window.Close();
         if (cause != AutomaticReconnect)
             return; // ConnectAsync's own: its onSuccess completed the task, and raises Connected.
@@ -668,7 +684,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     /// <param name="cancellationToken">Ends a wait for room.</param>
     private Task<MqttPublishResult> PublishNow(string topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained, MqttProperties? properties, PublishMeasure measure, bool placed, CancellationToken cancellationToken)
     {
-        var operation = new PublishOperation(operations, qos, telemetry, payload.Length, measure);
+        var operation = new PublishOperation(operations, qos, telemetry, payload.Length, measure, pahoPending);
         if (placed)
             operation.TakePlace(window);
         if (!TryPublishNow(operation, topic, payload, qos, retained, properties, measure))
@@ -746,6 +762,25 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         {
             // The publication's task tells the caller: cancelled before it reached paho, or what failed it.
             operation.Abandon(e);
+        }
+    }
+
+    /// <summary>paho's pending tokens (<c>MQTTAsync_getPendingTokens</c>, which takes paho's lock: never on paho's thread), or null once the client is gone.</summary>
+    private PendingTokens? ReadPendingTokens()
+    {
+        PahoThread.Async.EnterWait();
+        try
+        {
+            using var use = Use();
+            return PendingTokens.Read(use.Client);
+        }
+        catch (ObjectDisposedException)
+        {
+            return null;
+        }
+        finally
+        {
+            PahoThread.Async.ExitWait();
         }
     }
 

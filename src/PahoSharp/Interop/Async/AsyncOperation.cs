@@ -49,21 +49,21 @@ internal abstract unsafe class AsyncOperation
     /// <summary>paho's onSuccess5 (MQTT 5).</summary>
     public void Succeeded(MQTTAsync_successData5* data)
     {
-        if (Finish())
+        if (Finish(succeeded: true))
             OnSucceeded(data);
     }
 
     /// <summary>paho's onSuccess (MQTT 3.1.1).</summary>
     public void Succeeded(MQTTAsync_successData* data)
     {
-        if (Finish())
+        if (Finish(succeeded: true))
             OnSucceeded(data);
     }
 
     /// <summary>paho's onFailure5 (MQTT 5): a reason code of 0x80 or more, or paho's own code.</summary>
     public void Failed(MQTTAsync_failureData5* data)
     {
-        if (!Finish())
+        if (!Finish(succeeded: false))
             return;
         string? message = data->message is null ? null : Marshal.PtrToStringUTF8((nint)data->message);
         OnFailed(data->code, (int)data->reasonCode, PropertyReader.ReasonString(&data->properties), message, mqtt5: true);
@@ -72,7 +72,7 @@ internal abstract unsafe class AsyncOperation
     /// <summary>paho's onFailure (MQTT 3.1.1): paho's code, or a broker's code for connect and subscribe.</summary>
     public void Failed(MQTTAsync_failureData* data)
     {
-        if (!Finish())
+        if (!Finish(succeeded: false))
             return;
         string? message = data->message is null ? null : Marshal.PtrToStringUTF8((nint)data->message);
         OnFailed(data->code, 0, null, message, mqtt5: false);
@@ -81,7 +81,7 @@ internal abstract unsafe class AsyncOperation
     /// <summary>paho refused the call itself, or will never call back (the client went away).</summary>
     public void Abandon(Exception error)
     {
-        if (Finish())
+        if (Finish(succeeded: false))
             Fail(error);
     }
 
@@ -92,7 +92,8 @@ internal abstract unsafe class AsyncOperation
     protected abstract void Fail(Exception error);
 
     /// <summary>Once, as the operation finishes and before its result is set, on the finishing thread (often paho's, inside its callback): keep it short and lock-light.</summary>
-    protected virtual void OnFinished()
+    /// <param name="succeeded">Whether paho's onSuccess finishes it.</param>
+    protected virtual void OnFinished(bool succeeded)
     {
     }
 
@@ -114,7 +115,7 @@ internal abstract unsafe class AsyncOperation
     /// True the first time only: the registry entry and the owner's record go, and the wait for paho's
     /// thread ends here rather than in a continuation (which would cost a thread-pool item each time).
     /// </summary>
-    private bool Finish()
+    private bool Finish(bool succeeded)
     {
         if (Interlocked.Exchange(ref finished, 1) != 0)
             return false;
@@ -122,7 +123,7 @@ internal abstract unsafe class AsyncOperation
         Owner.Remove(this);
         if (holdsPahoWait)
             PahoThread.Async.ExitWait();
-        OnFinished();
+        OnFinished(succeeded);
         return true;
     }
 }

@@ -1,3 +1,5 @@
+using PahoSharp.Native;
+
 namespace PahoSharp.Interop.Async;
 
 /// <summary>
@@ -14,6 +16,12 @@ namespace PahoSharp.Interop.Async;
 /// Waiting publications go to paho in call order, as MQTT keeps the order of one client's messages: one
 /// queue, drained by one pool thread at a time (never paho's callback thread, which frees the places),
 /// and no publication passes the queue while it holds any or is being drained.
+/// <para>
+/// A QoS 2 publication that the broker answered with PUBACK keeps its place in paho's window until a
+/// clean session empties it (<see cref="PublishOperation"/>): such stuck places count against QoS 1 and
+/// 2 publications (paho holds those back while its window is full; QoS 0 goes regardless), and once they
+/// fill the window, QoS 1 and 2 publications are refused at once rather than held until then.
+/// </para>
 /// </remarks>
 internal sealed class AsyncPublishWindow : IThreadPoolWorkItem
 {
@@ -22,6 +30,8 @@ internal sealed class AsyncPublishWindow : IThreadPoolWorkItem
     private readonly Action<QueuedPublication> handOver;
     private int limit;
     private int used;
+    private int stuck;
+    private long session;
     private bool open = true;
     private bool draining;
 
@@ -43,12 +53,29 @@ internal sealed class AsyncPublishWindow : IThreadPoolWorkItem
         }
     }
 
+    /// <summary>The stuck places' account: a stuck publication counts only in the session it was seen in (<see cref="ExitStuck"/>).</summary>
+    public long Session
+    {
+        get
+        {
+            lock (gate)
+                return session;
+        }
+    }
+
+    /// <summary>The refusal of a QoS 1 or 2 publication while stuck publications fill the window; otherwise null.</summary>
+    public MqttException? Refusal(MqttQos qos)
+    {
+        lock (gate)
+            return Refuses(qos) ? Full() : null;
+    }
+
     /// <summary>Takes a place at once if one is free and nothing waits ahead; otherwise the publication must <see cref="Enqueue"/>.</summary>
-    public bool TryEnter()
+    public bool TryEnter(MqttQos qos)
     {
         lock (gate)
         {
-            if (waiting.Count > 0 || draining || !HasRoom())
+            if (waiting.Count > 0 || draining || !HasRoom(qos))
                 return false;
             used++;
             return true;
@@ -75,6 +102,32 @@ internal sealed class AsyncPublishWindow : IThreadPoolWorkItem
         }
     }
 
+    /// <summary>
+    /// Gives a QoS 2 publication's place back to the window, but counts it as held in paho's: paho keeps
+    /// the message until a clean session. Not counted if a clean session began since <paramref name="seenIn"/>.
+    /// </summary>
+    public void ExitStuck(long seenIn)
+    {
+        lock (gate)
+        {
+            used--;
+            if (seenIn == session)
+                stuck++;
+            DrainIfWaiting();
+        }
+    }
+
+    /// <summary>paho emptied its in-flight window for a clean session: stuck publications hold no place any more.</summary>
+    public void SessionEmptied()
+    {
+        lock (gate)
+        {
+            stuck = 0;
+            session++;
+            DrainIfWaiting();
+        }
+    }
+
     /// <summary>A connection was made: the limit applies again.</summary>
     public void Close()
     {
@@ -95,37 +148,58 @@ internal sealed class AsyncPublishWindow : IThreadPoolWorkItem
     /// <summary>Hands the waiting publications to paho in order while there is room.</summary>
     void IThreadPoolWorkItem.Execute()
     {
-        while (TakeNext() is { } next)
+        while (TakeNext(out MqttException? refused) is { } next)
         {
+            if (refused is not null)
+            {
+                next.Operation.Abandon(refused);
+                continue;
+            }
             next.Operation.TakePlace(this);
             handOver(next);
         }
     }
 
-    /// <summary>The next publication to hand over, its place taken; null (and the drain over) once none can go.</summary>
-    private QueuedPublication? TakeNext()
+    /// <summary>
+    /// The next publication to hand over, its place taken, or to fail with <paramref name="refused"/>
+    /// (stuck publications fill the window); null (and the drain over) once none can go.
+    /// </summary>
+    private QueuedPublication? TakeNext(out MqttException? refused)
     {
         lock (gate)
         {
-            while (HasRoom() && waiting.TryDequeue(out QueuedPublication? next))
+            while (waiting.TryPeek(out QueuedPublication? next) && CanGo(next))
             {
+                waiting.Dequeue();
                 // One cancelled while it waited, or failed as the client went, is dropped here.
                 if (!next.TryTake())
                     continue;
-                used++;
+                refused = Refuses(next.Operation.Qos) ? Full() : null;
+                if (refused is null)
+                    used++;
                 return next;
             }
             draining = false;
+            refused = null;
             return null;
         }
     }
 
-    private bool HasRoom() => open || used < limit;
+    /// <summary>A QoS 0 publication is not held back by paho's window, so stuck places leave it room.</summary>
+    private bool HasRoom(MqttQos qos) => open || used + (qos == MqttQos.AtMostOnce ? 0 : stuck) < limit;
+
+    private bool Refuses(MqttQos qos) => !open && qos != MqttQos.AtMostOnce && stuck >= limit;
+
+    private bool CanGo(QueuedPublication next) => HasRoom(next.Operation.Qos) || Refuses(next.Operation.Qos);
+
+    private MqttException Full() => MqttException.FromAsync(MQTTAsyncConstants.MQTTASYNC_MAX_MESSAGES_INFLIGHT, "publish",
+        $"paho's in-flight window ({limit}) is full of QoS 2 publications that the broker acknowledged with PUBACK, as for QoS 1; "
+        + "paho keeps them until a new connection with a clean session, and would hold every QoS 1 and 2 publication back until then");
 
     /// <summary>Starts the drainer on a pool thread unless it runs already; under <see cref="gate"/>.</summary>
     private void DrainIfWaiting()
     {
-        if (draining || waiting.Count == 0 || !HasRoom())
+        if (draining || !waiting.TryPeek(out QueuedPublication? next) || !CanGo(next))
             return;
         draining = true;
         ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);

@@ -10,26 +10,41 @@ namespace PahoSharp.Interop.Async;
 /// the client's telemetry, which ends the publication's span; and as it finishes it gives its place in
 /// the in-flight window back, if it holds one, and leaves the account of a buffer that deletes the oldest.
 /// </summary>
-internal sealed unsafe class PublishOperation : AsyncOperation<MqttPublishResult>
+/// <remarks>
+/// paho 1.3.12 calls onSuccess for a QoS 2 publication that the broker answered with PUBACK, as for QoS 1
+/// (RabbitMQ 3.10 does), yet keeps the message in its in-flight window until a clean session empties it
+/// (<c>MQTTProtocol_handlePubacks</c> lets only QoS 1 go), where after a PUBCOMP it has let it go before
+/// calling back. So a QoS 2 success is settled on a pool thread (paho's pending tokens take paho's lock,
+/// which its callback thread holds): held still, it fails and its place stays taken, as a stuck one
+/// (<see cref="AsyncPublishWindow.ExitStuck"/>). paho never gives a held message id to another, and gives
+/// ids in turn, so a message id seen held is this publication's.
+/// </remarks>
+internal sealed unsafe class PublishOperation : AsyncOperation<MqttPublishResult>, IThreadPoolWorkItem
 {
     private readonly ClientTelemetry telemetry;
     private readonly int bodySize;
     private readonly PublishMeasure measure;
+    private readonly Func<PendingTokens?> pahoPending;
     private AsyncPublishWindow? place;
     private DropOldestBuffer? buffer;
+    private bool settling;
+    private long settlingSession;
+    private MqttPublishResult settlingResult;
 
     /// <param name="owner">The client's operations under way.</param>
     /// <param name="qos">The publication's QoS.</param>
     /// <param name="telemetry">Told of the outcome.</param>
     /// <param name="bodySize">The payload's size, for the metrics.</param>
     /// <param name="measure">What the outcome is measured against.</param>
-    public PublishOperation(AsyncOperationSet owner, MqttQos qos, ClientTelemetry telemetry, int bodySize, PublishMeasure measure)
+    /// <param name="pahoPending">paho's pending tokens now (<see cref="PendingTokens.Read"/>), or null once paho cannot say; not on paho's thread.</param>
+    public PublishOperation(AsyncOperationSet owner, MqttQos qos, ClientTelemetry telemetry, int bodySize, PublishMeasure measure, Func<PendingTokens?> pahoPending)
         : base("publish", owner)
     {
         Qos = qos;
         this.telemetry = telemetry;
         this.bodySize = bodySize;
         this.measure = measure;
+        this.pahoPending = pahoPending;
     }
 
     public MqttQos Qos { get; }
@@ -59,10 +74,10 @@ internal sealed unsafe class PublishOperation : AsyncOperation<MqttPublishResult
     // paho's onSuccess5 for a publication carries no reason code of the acknowledgement: 0x00 and
     // 0x10 (no matching subscribers) look alike, so none is claimed.
     protected override void OnSucceeded(MQTTAsync_successData5* data) =>
-        Succeed(new MqttPublishResult(data->token, Qos, null));
+        Succeeded(new MqttPublishResult(data->token, Qos, null));
 
     protected override void OnSucceeded(MQTTAsync_successData* data) =>
-        Succeed(new MqttPublishResult(data->token, Qos, MqttReasonCode.Success));
+        Succeeded(new MqttPublishResult(data->token, Qos, MqttReasonCode.Success));
 
     protected override void Fail(Exception error)
     {
@@ -70,10 +85,45 @@ internal sealed unsafe class PublishOperation : AsyncOperation<MqttPublishResult
         base.Fail(error);
     }
 
-    protected override void OnFinished()
+    protected override void OnFinished(bool succeeded)
     {
         buffer?.Finished();
+        // A QoS 2 success keeps its place until paho's list says whether paho let the message go.
+        if (succeeded && Qos == MqttQos.ExactlyOnce && Volatile.Read(ref place) is { } window)
+        {
+            settling = true;
+            settlingSession = window.Session;
+            return;
+        }
         GivePlaceBack();
+    }
+
+    /// <summary>Settles a QoS 2 success on a pool thread: paho holds the message still (stuck), or let it go.</summary>
+    void IThreadPoolWorkItem.Execute()
+    {
+        PendingTokens? pending = pahoPending();
+        if (pending is not null && pending.Holds(settlingResult.MessageId))
+        {
+            Interlocked.Exchange(ref place, null)?.ExitStuck(settlingSession);
+            Fail(MqttException.Explained(MqttReturnCode.Failure, "publish",
+                "the broker acknowledged this QoS 2 publication with PUBACK, as for QoS 1 (RabbitMQ 3.10 does): it has the message "
+                + "but did not take part in QoS 2's exactly-once exchange, and paho keeps the message in its in-flight window "
+                + "until a new connection with a clean session"));
+            return;
+        }
+        GivePlaceBack();
+        Succeed(settlingResult);
+    }
+
+    private void Succeeded(MqttPublishResult result)
+    {
+        if (!settling)
+        {
+            Succeed(result);
+            return;
+        }
+        settlingResult = result;
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
     }
 
     private void GivePlaceBack() => Interlocked.Exchange(ref place, null)?.Exit();
