@@ -39,8 +39,9 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     private readonly Lock subscriptionsGate = new();
     private readonly Dictionary<string, MqttSubscription> subscriptions = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim connectionGate = new(1, 1);
-    private readonly AsyncPublishWindow window = new(10);
-    private volatile bool connected;
+    private readonly AsyncPublishWindow window;
+    private readonly Func<PendingTokens?> pahoPending;
+    private volatile bool cleanSession;
     private AsyncConnectOptionsWriter? connectMemory;
     private IReadOnlyList<ParsedServerUri> connectUris = [];
     private IReadOnlyList<string> pahoUris = [];
@@ -64,6 +65,8 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     private MqttAsyncClient(MqttClientOptions options, string uriName, string idName)
     {
         serverUri = ParsedServerUri.Parse(options.ServerUri, uriName);
+        window = new AsyncPublishWindow(10, HandOver);
+        pahoPending = ReadPendingTokens;
         ArgumentNullException.ThrowIfNull(options.ClientId, idName);
         ArgumentNullException.ThrowIfNull(options.Persistence, nameof(options));
         if (!Enum.IsDefined(options.Version))
@@ -194,13 +197,17 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         connectUris = uris;
         pahoUris = resolved;
         window.SetLimit(WindowLimit(options.MaxInflight));
+        cleanSession = options.CleanSession;
         _ = operation.Task.ContinueWith(
             t =>
             {
+                // paho also empties its session when the broker had none (for automatic reconnects the connected callback does not say).
+                if (!t.Result.SessionPresent)
+                    window.SessionEmptied();
                 // paho lowers its window to an MQTT 5 broker's Receive Maximum; so does this.
                 if (t.Result.Properties?.ReceiveMaximum is { } receiveMaximum)
                     window.SetLimit(WindowLimit(Math.Min(options.MaxInflight, receiveMaximum)));
-                connected = true;
+                window.Close();
             },
             CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         _ = operation.Task.ContinueWith(
@@ -255,12 +262,21 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         var measure = new PublishMeasure(ClientTelemetry.PublishStarting(), telemetry.StartPublish(topic, qos, retained, payload.Length));
         // A buffer that deletes the oldest holds QoS 0 in the window too, so that paho never drops while connected.
         if (qos == MqttQos.AtMostOnce && dropOldest is null)
-            return PublishNow(topic, payload.Span, qos, retained, properties, measure, null, cancellationToken).WaitAsync(cancellationToken);
-        Task place = window.EnterAsync(connected, cancellationToken);
-        if (place.IsCompletedSuccessfully)
-            return PublishNow(topic, payload.Span, qos, retained, properties, measure, window, cancellationToken).WaitAsync(cancellationToken);
-        // The window is full: the caller's memory may change once this returns, so keep a copy.
-        return PublishWhenPlacedAsync(place, topic, payload.ToArray(), qos, retained, properties, measure, cancellationToken);
+            return PublishNow(topic, payload.Span, qos, retained, properties, measure, placed: false, cancellationToken).WaitAsync(cancellationToken);
+        if (window.Refusal(qos) is { } full)
+        {
+            var refused = new PublishOperation(operations, qos, telemetry, payload.Length, measure, pahoPending);
+            refused.Abandon(full);
+            return refused.Task;
+        }
+        if (window.TryEnter(qos))
+            return PublishNow(topic, payload.Span, qos, retained, properties, measure, placed: true, cancellationToken).WaitAsync(cancellationToken);
+        // The window is full, or others wait ahead: the caller's memory may change once this returns, so keep a copy.
+        var operation = new PublishOperation(operations, qos, telemetry, payload.Length, measure, pahoPending);
+        var waiting = new QueuedPublication(operation, topic, payload.ToArray(), retained, properties, measure);
+        waiting.CancelWith(cancellationToken);
+        window.Enqueue(waiting);
+        return operation.Task.WaitAsync(cancellationToken);
     }
 
     /// <summary>Publishes text as its UTF-8 bytes.</summary>
@@ -293,7 +309,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         Check.Qos(qos, nameof(qos));
         CheckFilter(topicFilter, nameof(topicFilter));
         IReadOnlyList<MqttSubscribeResult> results = await SubscribeCore([new MqttSubscription(topicFilter, qos)], null, restoring: false).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return results[0];
+        return Granted(results[0]);
     }
 
     /// <summary>Subscribes to one filter with MQTT 5 subscribe options and properties, and restores it after reconnects.</summary>
@@ -305,7 +321,17 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     public async Task<MqttSubscribeResult> SubscribeAsync(MqttSubscription subscription, MqttProperties? properties = null, CancellationToken cancellationToken = default)
     {
         IReadOnlyList<MqttSubscribeResult> results = await SubscribeAsync([subscription], properties, cancellationToken).ConfigureAwait(false);
-        return results[0];
+        return Granted(results[0]);
+    }
+
+    /// <summary>The one filter's answer, or the broker's refusal of it as an exception (the forms for one filter answer with the grant alone).</summary>
+    private MqttSubscribeResult Granted(MqttSubscribeResult result)
+    {
+        if (result.IsGranted)
+            return result;
+        throw Version == MqttVersion.V5
+            ? MqttException.Refused(result.ReasonCode, "subscribe", result.ReasonString)
+            : new MqttException(MqttReturnCode.BadSubscribe, "subscribe");
     }
 
     /// <summary>Subscribes to several filters in one SUBSCRIBE (<c>MQTTAsync_subscribeMany</c>), and restores the granted ones after reconnects.</summary>
@@ -352,10 +378,11 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     {
         CheckFilter(topicFilter, nameof(topicFilter));
         CheckProperties(properties, PropertyPacket.Unsubscribe, nameof(properties));
-        IReadOnlyList<MqttReasonCode> codes = await UnsubscribeCore([topicFilter], properties).WaitAsync(cancellationToken).ConfigureAwait(false);
-        if ((int)codes[0] >= 0x80)
-            throw MqttException.Refused(codes[0], "unsubscribe");
-        return codes[0];
+        UnsubscribeAnswer answer = await UnsubscribeCore([topicFilter], properties).WaitAsync(cancellationToken).ConfigureAwait(false);
+        MqttReasonCode code = answer.Codes[0];
+        if ((int)code >= 0x80)
+            throw MqttException.Refused(code, "unsubscribe", answer.ReasonString);
+        return code;
     }
 
     /// <summary>Unsubscribes from several filters in one UNSUBSCRIBE (<c>MQTTAsync_unsubscribeMany</c>).</summary>
@@ -370,7 +397,13 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
             throw new ArgumentException("Unsubscribe from at least one filter.", nameof(topicFilters));
         foreach (string filter in filters)
             CheckFilter(filter, nameof(topicFilters));
-        return UnsubscribeCore(filters, null).WaitAsync(cancellationToken);
+        return UnsubscribeCodesAsync(filters, cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<MqttReasonCode>> UnsubscribeCodesAsync(string[] filters, CancellationToken cancellationToken)
+    {
+        UnsubscribeAnswer answer = await UnsubscribeCore(filters, null).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return answer.Codes;
     }
 
     /// <summary>
@@ -477,7 +510,10 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     {
         // First: paho calls this under the lock it took to mark the client connected, before it sends anything.
         dropOldest?.Connected();
-        connected = true;
+        // paho empties its in-flight window on a clean session's CONNACK, before it calls this.
+        if (cleanSession)
+            window.SessionEmptied();
+        window.Close();
         if (cause != AutomaticReconnect)
             return; // ConnectAsync's own: its onSuccess completed the task, and raises Connected.
         telemetry.Reconnected();
@@ -495,8 +531,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
 
     private void ConnectionEnded()
     {
-        connected = false;
-        window.OpenAll();
+        window.Open();
         dropOldest?.WakeAll();
     }
 
@@ -630,20 +665,6 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         EndOperation(operation, rc);
     }
 
-    private async Task<MqttPublishResult> PublishWhenPlacedAsync(Task place, string topic, byte[] payload, MqttQos qos, bool retained, MqttProperties? properties, PublishMeasure measure, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await place.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException e)
-        {
-            telemetry.PublishEnded(qos, payload.Length, measure.Started, measure.Activity, ErrorTypes.Of(e), "the publication was cancelled while waiting for a place in the in-flight window");
-            throw;
-        }
-        return await PublishNow(topic, payload, qos, retained, properties, measure, window, cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
     /// <summary>
     /// The window's limit for a connection's in-flight limit: with a buffer that deletes the oldest, also at
     /// most its size, so that while connected paho never holds so many unsent publications that it would
@@ -659,15 +680,35 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     /// <param name="retained">The retain flag.</param>
     /// <param name="properties">The caller's properties.</param>
     /// <param name="measure">What the outcome is measured against.</param>
-    /// <param name="placed">The window the publication took a place in, which it gives back as it finishes, whichever way; null if it took none.</param>
+    /// <param name="placed">Whether the publication took a place in the window, which it gives back as it finishes, whichever way.</param>
     /// <param name="cancellationToken">Ends a wait for room.</param>
-    private Task<MqttPublishResult> PublishNow(string topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained, MqttProperties? properties, PublishMeasure measure, AsyncPublishWindow? placed, CancellationToken cancellationToken)
+    private Task<MqttPublishResult> PublishNow(string topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained, MqttProperties? properties, PublishMeasure measure, bool placed, CancellationToken cancellationToken)
     {
-        var operation = new PublishOperation(operations, qos, telemetry, payload.Length, measure, placed);
-        if (TryPublishNow(operation, topic, payload, qos, retained, properties, measure))
-            return operation.Task;
-        // The caller's memory may change once this returns, so a publication that waits keeps a copy.
-        return PublishWhenBufferHasRoomAsync(dropOldest!, operation, topic, payload.ToArray(), qos, retained, properties, measure, cancellationToken);
+        var operation = new PublishOperation(operations, qos, telemetry, payload.Length, measure, pahoPending);
+        if (placed)
+            operation.TakePlace(window);
+        if (!TryPublishNow(operation, topic, payload, qos, retained, properties, measure))
+        {
+            // The caller's memory may change once this returns, so a publication that waits keeps a copy.
+            _ = PublishWhenBufferHasRoomAsync(dropOldest!, operation, topic, payload.ToArray(), qos, retained, properties, measure, cancellationToken);
+        }
+        return operation.Task;
+    }
+
+    /// <summary>Gives paho a publication that waited for its place in the window (on the window's drainer, a pool thread, in call order).</summary>
+    private void HandOver(QueuedPublication waited)
+    {
+        PublishOperation operation = waited.Operation;
+        try
+        {
+            if (!TryPublishNow(operation, waited.Topic, waited.Payload, operation.Qos, waited.Retained, waited.Properties, waited.Measure))
+                _ = PublishWhenBufferHasRoomAsync(dropOldest!, operation, waited.Topic, waited.Payload, operation.Qos, waited.Retained, waited.Properties, waited.Measure, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // TryPublishNow failed the operation with it already; nothing may unwind into the drainer.
+            operation.Abandon(e);
+        }
     }
 
     /// <returns>Whether paho took the publication, or refused it (the operation has failed); false when paho's buffer that deletes the oldest is full while connected.</returns>
@@ -703,26 +744,43 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     /// window (<see cref="WindowLimit"/>) makes this rare: it is for a publication let through the window
     /// while disconnected that reaches paho only after a reconnect.
     /// </summary>
-    private async Task<MqttPublishResult> PublishWhenBufferHasRoomAsync(DropOldestBuffer buffer, PublishOperation operation, string topic, byte[] payload, MqttQos qos, bool retained, MqttProperties? properties, PublishMeasure measure, CancellationToken cancellationToken)
+    private async Task PublishWhenBufferHasRoomAsync(DropOldestBuffer buffer, PublishOperation operation, string topic, byte[] payload, MqttQos qos, bool retained, MqttProperties? properties, PublishMeasure measure, CancellationToken cancellationToken)
     {
-        while (true)
+        try
         {
-            // Asked for before looking at the connection: a loss after the look wakes it.
-            Task room = buffer.WhenRoom();
-            if (IsConnectedNow())
+            while (true)
             {
-                try
-                {
+                // Asked for before looking at the connection: a loss after the look wakes it.
+                Task room = buffer.WhenRoom();
+                if (IsConnectedNow())
                     await room.WaitAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException e)
-                {
-                    operation.Abandon(e);
-                    throw;
-                }
+                if (TryPublishNow(operation, topic, payload, qos, retained, properties, measure))
+                    return;
             }
-            if (TryPublishNow(operation, topic, payload, qos, retained, properties, measure))
-                return await operation.Task.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // The publication's task tells the caller: cancelled before it reached paho, or what failed it.
+            operation.Abandon(e);
+        }
+    }
+
+    /// <summary>paho's pending tokens (<c>MQTTAsync_getPendingTokens</c>, which takes paho's lock: never on paho's thread), or null once the client is gone.</summary>
+    private PendingTokens? ReadPendingTokens()
+    {
+        PahoThread.Async.EnterWait();
+        try
+        {
+            using var use = Use();
+            return PendingTokens.Read(use.Client);
+        }
+        catch (ObjectDisposedException)
+        {
+            return null;
+        }
+        finally
+        {
+            PahoThread.Async.ExitWait();
         }
     }
 
@@ -851,11 +909,12 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         return results;
     }
 
-    private async Task<IReadOnlyList<MqttReasonCode>> UnsubscribeCore(IReadOnlyList<string> filters, MqttProperties? properties)
+    private async Task<UnsubscribeAnswer> UnsubscribeCore(IReadOnlyList<string> filters, MqttProperties? properties)
     {
         var operation = new UnsubscribeOperation(operations, filters.Count);
         StartUnsubscribe(operation, filters, properties);
-        IReadOnlyList<MqttReasonCode> codes = await operation.Task.ConfigureAwait(false);
+        UnsubscribeAnswer answer = await operation.Task.ConfigureAwait(false);
+        IReadOnlyList<MqttReasonCode> codes = answer.Codes;
         lock (subscriptionsGate)
         {
             for (int i = 0; i < filters.Count; i++)
@@ -864,7 +923,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
                     subscriptions.Remove(filters[i]);
             }
         }
-        return codes;
+        return answer;
     }
 
     private unsafe void StartSubscribe(SubscribeOperation operation, IReadOnlyList<MqttSubscription> requested, MqttProperties? properties, bool restoring)

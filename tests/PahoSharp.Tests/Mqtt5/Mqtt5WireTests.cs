@@ -299,15 +299,8 @@ public sealed class Mqtt5WireTests : BrokerTest
         Assert.That(both.Select(r => r.ReasonString), Has.All.EqualTo("no wildcards here"));
     }
 
-    private static IEnumerable<TestCaseData> ListOfOneKinds()
-    {
-        yield return new TestCaseData("sync");
-        yield return new TestCaseData("async").Ignore(
-            "PahoSharp defect: MqttAsyncClient.SubscribeAsync(IEnumerable) throws for a list of one refused filter (paho's MQTTAsync calls onFailure5 then), where MqttClient and its own documentation return the refusal as a result.");
-    }
-
     // The list form answers filter by filter, however many filters the list has.
-    [TestCaseSource(nameof(ListOfOneKinds))]
+    [TestCaseSource(nameof(Kinds))]
     public async Task AListOfOneRefusedFilterIsAnsweredLikeAnyOtherList(string kind)
     {
         await using var broker = await MqttNetBroker.StartAsync();
@@ -343,15 +336,8 @@ public sealed class Mqtt5WireTests : BrokerTest
         }), "what MQTTnet answered, filter by filter");
     }
 
-    private static IEnumerable<TestCaseData> UnsubAckKinds()
-    {
-        yield return new TestCaseData("sync");
-        yield return new TestCaseData("async").Ignore(
-            "PahoSharp defect: MqttAsyncClient.UnsubscribeAsync drops the UNSUBACK's Reason String (UnsubscribeOperation keeps only the codes; MqttClient keeps it).");
-    }
-
     // Neither Mosquitto 2.0.11 nor MQTTnet 5.2 writes a Reason String into an UNSUBACK: a scripted server does.
-    [TestCaseSource(nameof(UnsubAckKinds))]
+    [TestCaseSource(nameof(Kinds))]
     public async Task AnUnsubAckRefusalCarriesItsReasonString(string kind)
     {
         await using var server = Mqtt5ScriptedServer.Start(Timeout);

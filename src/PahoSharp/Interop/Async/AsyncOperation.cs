@@ -49,39 +49,39 @@ internal abstract unsafe class AsyncOperation
     /// <summary>paho's onSuccess5 (MQTT 5).</summary>
     public void Succeeded(MQTTAsync_successData5* data)
     {
-        if (Finish())
+        if (Finish(succeeded: true))
             OnSucceeded(data);
     }
 
     /// <summary>paho's onSuccess (MQTT 3.1.1).</summary>
     public void Succeeded(MQTTAsync_successData* data)
     {
-        if (Finish())
+        if (Finish(succeeded: true))
             OnSucceeded(data);
     }
 
     /// <summary>paho's onFailure5 (MQTT 5): a reason code of 0x80 or more, or paho's own code.</summary>
     public void Failed(MQTTAsync_failureData5* data)
     {
-        if (!Finish())
+        if (!Finish(succeeded: false))
             return;
         string? message = data->message is null ? null : Marshal.PtrToStringUTF8((nint)data->message);
-        Fail(Failure(data->code, (int)data->reasonCode, PropertyReader.ReasonString(&data->properties), message, mqtt5: true));
+        OnFailed(data->code, (int)data->reasonCode, PropertyReader.ReasonString(&data->properties), message, mqtt5: true);
     }
 
     /// <summary>paho's onFailure (MQTT 3.1.1): paho's code, or a broker's code for connect and subscribe.</summary>
     public void Failed(MQTTAsync_failureData* data)
     {
-        if (!Finish())
+        if (!Finish(succeeded: false))
             return;
         string? message = data->message is null ? null : Marshal.PtrToStringUTF8((nint)data->message);
-        Fail(Failure(data->code, 0, null, message, mqtt5: false));
+        OnFailed(data->code, 0, null, message, mqtt5: false);
     }
 
     /// <summary>paho refused the call itself, or will never call back (the client went away).</summary>
     public void Abandon(Exception error)
     {
-        if (Finish())
+        if (Finish(succeeded: false))
             Fail(error);
     }
 
@@ -92,9 +92,14 @@ internal abstract unsafe class AsyncOperation
     protected abstract void Fail(Exception error);
 
     /// <summary>Once, as the operation finishes and before its result is set, on the finishing thread (often paho's, inside its callback): keep it short and lock-light.</summary>
-    protected virtual void OnFinished()
+    /// <param name="succeeded">Whether paho's onSuccess finishes it.</param>
+    protected virtual void OnFinished(bool succeeded)
     {
     }
+
+    /// <summary>paho's onFailure, read while paho's data lives: fails the operation with what the failure means (<see cref="Failure"/>).</summary>
+    protected virtual void OnFailed(int code, int reasonCode, string? reasonString, string? message, bool mqtt5) =>
+        Fail(Failure(code, reasonCode, reasonString, message, mqtt5));
 
     /// <summary>What a failure means: paho's codes are negative; a broker's refusal is a reason code (MQTT 5) or a CONNACK or SUBACK code (MQTT 3.1.1).</summary>
     protected virtual MqttException Failure(int code, int reasonCode, string? reasonString, string? message, bool mqtt5)
@@ -110,7 +115,7 @@ internal abstract unsafe class AsyncOperation
     /// True the first time only: the registry entry and the owner's record go, and the wait for paho's
     /// thread ends here rather than in a continuation (which would cost a thread-pool item each time).
     /// </summary>
-    private bool Finish()
+    private bool Finish(bool succeeded)
     {
         if (Interlocked.Exchange(ref finished, 1) != 0)
             return false;
@@ -118,7 +123,7 @@ internal abstract unsafe class AsyncOperation
         Owner.Remove(this);
         if (holdsPahoWait)
             PahoThread.Async.ExitWait();
-        OnFinished();
+        OnFinished(succeeded);
         return true;
     }
 }

@@ -1,3 +1,5 @@
+using PahoSharp.Native;
+
 namespace PahoSharp.Interop.Async;
 
 /// <summary>
@@ -7,17 +9,39 @@ namespace PahoSharp.Interop.Async;
 /// acknowledgement frees a place in its window: with more publications queued than the window holds,
 /// the rest waited up to 1 s each time the window filled (measured: 300 QoS 1 publications with a
 /// window of 10 took 30 s). A publication here waits for a place instead, woken by the completion
-/// that frees one, so paho's window never holds anything back. While disconnected, publications go
-/// to paho at once (its offline buffer), and count.
+/// that frees one, so paho's window never holds anything back. While disconnected (<see cref="Open"/>),
+/// publications go to paho at once (its offline buffer), and count.
 /// </summary>
-internal sealed class AsyncPublishWindow
+/// <remarks>
+/// Waiting publications go to paho in call order, as MQTT keeps the order of one client's messages: one
+/// queue, drained by one pool thread at a time (never paho's callback thread, which frees the places),
+/// and no publication passes the queue while it holds any or is being drained.
+/// <para>
+/// A QoS 2 publication that the broker answered with PUBACK keeps its place in paho's window until a
+/// clean session empties it (<see cref="PublishOperation"/>): such stuck places count against QoS 1 and
+/// 2 publications (paho holds those back while its window is full; QoS 0 goes regardless), and once they
+/// fill the window, QoS 1 and 2 publications are refused at once rather than held until then.
+/// </para>
+/// </remarks>
+internal sealed class AsyncPublishWindow : IThreadPoolWorkItem
 {
     private readonly Lock gate = new();
-    private readonly Queue<TaskCompletionSource> waiting = new();
+    private readonly Queue<QueuedPublication> waiting = new();
+    private readonly Action<QueuedPublication> handOver;
     private int limit;
     private int used;
+    private int stuck;
+    private long session;
+    private bool open = true;
+    private bool draining;
 
-    public AsyncPublishWindow(int limit) => this.limit = limit;
+    /// <param name="limit">The first limit, until a connect sets its own.</param>
+    /// <param name="handOver">Gives a publication that waited to paho; called on a pool thread, in call order, its place taken.</param>
+    public AsyncPublishWindow(int limit, Action<QueuedPublication> handOver)
+    {
+        this.limit = limit;
+        this.handOver = handOver;
+    }
 
     /// <summary>Sets the limit: the connect's <see cref="ConnectOptions.MaxInflight"/>, lowered by an MQTT 5 broker's Receive Maximum.</summary>
     public void SetLimit(int value)
@@ -25,63 +49,159 @@ internal sealed class AsyncPublishWindow
         lock (gate)
         {
             limit = Math.Max(1, value);
-            WakeWhileRoom();
+            DrainIfWaiting();
         }
     }
 
-    /// <summary>Takes a place, waiting while the window is full; without waiting when <paramref name="connected"/> is false (paho buffers).</summary>
-    public Task EnterAsync(bool connected, CancellationToken cancellationToken)
+    /// <summary>The stuck places' account: a stuck publication counts only in the session it was seen in (<see cref="ExitStuck"/>).</summary>
+    public long Session
+    {
+        get
+        {
+            lock (gate)
+                return session;
+        }
+    }
+
+    /// <summary>The refusal of a QoS 1 or 2 publication while stuck publications fill the window; otherwise null.</summary>
+    public MqttException? Refusal(MqttQos qos)
+    {
+        lock (gate)
+            return Refuses(qos) ? Full() : null;
+    }
+
+    /// <summary>Takes a place at once if one is free and nothing waits ahead; otherwise the publication must <see cref="Enqueue"/>.</summary>
+    public bool TryEnter(MqttQos qos)
     {
         lock (gate)
         {
-            if (!connected || (used < limit && waiting.Count == 0))
-            {
-                used++;
-                return Task.CompletedTask;
-            }
-            var place = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            waiting.Enqueue(place);
-            if (cancellationToken.CanBeCanceled)
-                cancellationToken.Register(() => Cancel(place, cancellationToken));
-            return place.Task;
+            if (waiting.Count > 0 || draining || !HasRoom(qos))
+                return false;
+            used++;
+            return true;
         }
     }
 
-    /// <summary>Gives a place back (the publication completed, failed, or was refused).</summary>
+    /// <summary>Queues a publication behind those already waiting; it goes to paho once a place is free, unless it is cancelled first.</summary>
+    public void Enqueue(QueuedPublication publication)
+    {
+        lock (gate)
+        {
+            waiting.Enqueue(publication);
+            DrainIfWaiting();
+        }
+    }
+
+    /// <summary>Gives a place back (the publication completed, failed, or was refused); often on paho's callback thread.</summary>
     public void Exit()
     {
         lock (gate)
         {
             used--;
-            WakeWhileRoom();
+            DrainIfWaiting();
         }
     }
 
-    /// <summary>Lets every waiting publication through (the connection ended: paho buffers or refuses them itself).</summary>
-    public void OpenAll()
+    /// <summary>
+    /// Gives a QoS 2 publication's place back to the window, but counts it as held in paho's: paho keeps
+    /// the message until a clean session. Not counted if a clean session began since <paramref name="seenIn"/>.
+    /// </summary>
+    public void ExitStuck(long seenIn)
     {
         lock (gate)
         {
-            while (waiting.TryDequeue(out var place))
-            {
-                if (place.TrySetResult())
-                    used++;
-            }
+            used--;
+            if (seenIn == session)
+                stuck++;
+            DrainIfWaiting();
         }
     }
 
-    private void WakeWhileRoom()
+    /// <summary>paho emptied its in-flight window for a clean session: stuck publications hold no place any more.</summary>
+    public void SessionEmptied()
     {
-        while (used < limit && waiting.TryDequeue(out var place))
+        lock (gate)
         {
-            if (place.TrySetResult())
-                used++;
+            stuck = 0;
+            session++;
+            DrainIfWaiting();
         }
     }
 
-    private void Cancel(TaskCompletionSource place, CancellationToken token)
+    /// <summary>A connection was made: the limit applies again.</summary>
+    public void Close()
     {
-        // A place already handed over stays taken: the publication goes ahead and gives it back.
-        place.TrySetCanceled(token);
+        lock (gate)
+            open = false;
+    }
+
+    /// <summary>The connection ended: every waiting publication goes to paho, in order, which buffers or refuses it; so do later ones until <see cref="Close"/>.</summary>
+    public void Open()
+    {
+        lock (gate)
+        {
+            open = true;
+            DrainIfWaiting();
+        }
+    }
+
+    /// <summary>Hands the waiting publications to paho in order while there is room.</summary>
+    void IThreadPoolWorkItem.Execute()
+    {
+        while (TakeNext(out MqttException? refused) is { } next)
+        {
+            if (refused is not null)
+            {
+                next.Operation.Abandon(refused);
+                continue;
+            }
+            next.Operation.TakePlace(this);
+            handOver(next);
+        }
+    }
+
+    /// <summary>
+    /// The next publication to hand over, its place taken, or to fail with <paramref name="refused"/>
+    /// (stuck publications fill the window); null (and the drain over) once none can go.
+    /// </summary>
+    private QueuedPublication? TakeNext(out MqttException? refused)
+    {
+        lock (gate)
+        {
+            while (waiting.TryPeek(out QueuedPublication? next) && CanGo(next))
+            {
+                waiting.Dequeue();
+                // One cancelled while it waited, or failed as the client went, is dropped here.
+                if (!next.TryTake())
+                    continue;
+                refused = Refuses(next.Operation.Qos) ? Full() : null;
+                if (refused is null)
+                    used++;
+                return next;
+            }
+            draining = false;
+            refused = null;
+            return null;
+        }
+    }
+
+    /// <summary>A QoS 0 publication is not held back by paho's window, so stuck places leave it room.</summary>
+    private bool HasRoom(MqttQos qos) => open || used + (qos == MqttQos.AtMostOnce ? 0 : stuck) < limit;
+
+    private bool Refuses(MqttQos qos) => !open && qos != MqttQos.AtMostOnce && stuck >= limit;
+
+    private bool CanGo(QueuedPublication next) => HasRoom(next.Operation.Qos) || Refuses(next.Operation.Qos);
+
+    private MqttException Full() => MqttException.FromAsync(MQTTAsyncConstants.MQTTASYNC_MAX_MESSAGES_INFLIGHT, "publish",
+        $"paho's in-flight window ({limit}) is full of QoS 2 publications that the broker acknowledged with PUBACK, as for QoS 1; "
+        + "paho keeps them until a new connection with a clean session, and would hold every QoS 1 and 2 publication back until then");
+
+    /// <summary>Starts the drainer on a pool thread unless it runs already; under <see cref="gate"/>.</summary>
+    private void DrainIfWaiting()
+    {
+        if (draining || !waiting.TryPeek(out QueuedPublication? next) || !CanGo(next))
+            return;
+        draining = true;
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
     }
 }

@@ -8,33 +8,58 @@ namespace PahoSharp.Interop.Async;
 /// or has written a QoS 0 message; fails with the broker's reason code (MQTT 5) or paho's code (the
 /// session was discarded: <see cref="MqttAsyncReturnCode.OperationIncomplete"/>). Its outcome goes to
 /// the client's telemetry, which ends the publication's span; and as it finishes it gives its place in
-/// the in-flight window back, if it took one, and leaves the account of a buffer that deletes the oldest.
+/// the in-flight window back, if it holds one, and leaves the account of a buffer that deletes the oldest.
 /// </summary>
-internal sealed unsafe class PublishOperation : AsyncOperation<MqttPublishResult>
+/// <remarks>
+/// paho 1.3.12 calls onSuccess for a QoS 2 publication that the broker answered with PUBACK, as for QoS 1
+/// (RabbitMQ 3.10 does), yet keeps the message in its in-flight window until a clean session empties it
+/// (<c>MQTTProtocol_handlePubacks</c> lets only QoS 1 go), where after a PUBCOMP it has let it go before
+/// calling back. So a QoS 2 success is settled on a pool thread (paho's pending tokens take paho's lock,
+/// which its callback thread holds): held still, it fails and its place stays taken, as a stuck one
+/// (<see cref="AsyncPublishWindow.ExitStuck"/>). paho never gives a held message id to another, and gives
+/// ids in turn, so a message id seen held is this publication's.
+/// </remarks>
+internal sealed unsafe class PublishOperation : AsyncOperation<MqttPublishResult>, IThreadPoolWorkItem
 {
     private readonly ClientTelemetry telemetry;
     private readonly int bodySize;
     private readonly PublishMeasure measure;
-    private readonly AsyncPublishWindow? window;
+    private readonly Func<PendingTokens?> pahoPending;
+    private AsyncPublishWindow? place;
     private DropOldestBuffer? buffer;
+    private bool settling;
+    private long settlingSession;
+    private MqttPublishResult settlingResult;
 
     /// <param name="owner">The client's operations under way.</param>
     /// <param name="qos">The publication's QoS.</param>
     /// <param name="telemetry">Told of the outcome.</param>
     /// <param name="bodySize">The payload's size, for the metrics.</param>
     /// <param name="measure">What the outcome is measured against.</param>
-    /// <param name="window">The window the publication took a place in; null if it took none.</param>
-    public PublishOperation(AsyncOperationSet owner, MqttQos qos, ClientTelemetry telemetry, int bodySize, PublishMeasure measure, AsyncPublishWindow? window)
+    /// <param name="pahoPending">paho's pending tokens now (<see cref="PendingTokens.Read"/>), or null once paho cannot say; not on paho's thread.</param>
+    public PublishOperation(AsyncOperationSet owner, MqttQos qos, ClientTelemetry telemetry, int bodySize, PublishMeasure measure, Func<PendingTokens?> pahoPending)
         : base("publish", owner)
     {
         Qos = qos;
         this.telemetry = telemetry;
         this.bodySize = bodySize;
         this.measure = measure;
-        this.window = window;
+        this.pahoPending = pahoPending;
     }
 
     public MqttQos Qos { get; }
+
+    /// <summary>
+    /// The publication holds a place in <paramref name="window"/>, which it gives back as it finishes,
+    /// whichever way; at once if it has finished already (the client went while it waited).
+    /// </summary>
+    public void TakePlace(AsyncPublishWindow window)
+    {
+        // Finish marks the operation finished before it gives the place back: with both fenced, one sees the other.
+        Interlocked.Exchange(ref place, window);
+        if (IsFinished)
+            GivePlaceBack();
+    }
 
     /// <summary>As it goes to paho: the account of paho's buffer that deletes the oldest counts it until it finishes.</summary>
     public void Join(DropOldestBuffer account)
@@ -49,10 +74,10 @@ internal sealed unsafe class PublishOperation : AsyncOperation<MqttPublishResult
     // paho's onSuccess5 for a publication carries no reason code of the acknowledgement: 0x00 and
     // 0x10 (no matching subscribers) look alike, so none is claimed.
     protected override void OnSucceeded(MQTTAsync_successData5* data) =>
-        Succeed(new MqttPublishResult(data->token, Qos, null));
+        Succeeded(new MqttPublishResult(data->token, Qos, null));
 
     protected override void OnSucceeded(MQTTAsync_successData* data) =>
-        Succeed(new MqttPublishResult(data->token, Qos, MqttReasonCode.Success));
+        Succeeded(new MqttPublishResult(data->token, Qos, MqttReasonCode.Success));
 
     protected override void Fail(Exception error)
     {
@@ -60,11 +85,48 @@ internal sealed unsafe class PublishOperation : AsyncOperation<MqttPublishResult
         base.Fail(error);
     }
 
-    protected override void OnFinished()
+    protected override void OnFinished(bool succeeded)
     {
         buffer?.Finished();
-        window?.Exit();
+        // A QoS 2 success keeps its place until paho's list says whether paho let the message go.
+        if (succeeded && Qos == MqttQos.ExactlyOnce && Volatile.Read(ref place) is { } window)
+        {
+            settling = true;
+            settlingSession = window.Session;
+            return;
+        }
+        GivePlaceBack();
     }
+
+    /// <summary>Settles a QoS 2 success on a pool thread: paho holds the message still (stuck), or let it go.</summary>
+    void IThreadPoolWorkItem.Execute()
+    {
+        PendingTokens? pending = pahoPending();
+        if (pending is not null && pending.Holds(settlingResult.MessageId))
+        {
+            Interlocked.Exchange(ref place, null)?.ExitStuck(settlingSession);
+            Fail(MqttException.Explained(MqttReturnCode.Failure, "publish",
+                "the broker acknowledged this QoS 2 publication with PUBACK, as for QoS 1 (RabbitMQ 3.10 does): it has the message "
+                + "but did not take part in QoS 2's exactly-once exchange, and paho keeps the message in its in-flight window "
+                + "until a new connection with a clean session"));
+            return;
+        }
+        GivePlaceBack();
+        Succeed(settlingResult);
+    }
+
+    private void Succeeded(MqttPublishResult result)
+    {
+        if (!settling)
+        {
+            Succeed(result);
+            return;
+        }
+        settlingResult = result;
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    }
+
+    private void GivePlaceBack() => Interlocked.Exchange(ref place, null)?.Exit();
 
     private void Succeed(MqttPublishResult result)
     {

@@ -3,8 +3,9 @@ using PahoSharp.Native;
 namespace PahoSharp.Interop.Async;
 
 /// <summary>
-/// <c>MQTTAsync_subscribeMany</c>: completes with the broker's answer for each filter, in order. paho
-/// calls onFailure when a single filter was refused, onSuccess with every code otherwise.
+/// <c>MQTTAsync_subscribeMany</c>: completes with the broker's answer for each filter, in order, however
+/// many filters there are. paho calls onSuccess with every code for several filters, but onFailure when
+/// the only filter was refused: that refusal is an answer too, so it completes as one.
 /// </summary>
 internal sealed unsafe class SubscribeOperation(AsyncOperationSet owner, IReadOnlyList<MqttSubscription> requested)
     : AsyncOperation<IReadOnlyList<MqttSubscribeResult>>("subscribe", owner)
@@ -29,12 +30,17 @@ internal sealed unsafe class SubscribeOperation(AsyncOperationSet owner, IReadOn
         Complete(Results(codes, null));
     }
 
-    /// <summary>MQTT 3.1.1: a single refused filter comes as SUBACK's 0x80 in paho's code.</summary>
-    protected override MqttException Failure(int code, int reasonCode, string? reasonString, string? message, bool mqtt5)
+    /// <summary>
+    /// The broker refused the one filter: its SUBACK code (MQTT 5: the reason code; MQTT 3.1.1: 0x80,
+    /// which paho reports as <c>MQTT_BAD_SUBSCRIBE</c>) is the answer. Any other failure is paho's.
+    /// </summary>
+    protected override void OnFailed(int code, int reasonCode, string? reasonString, string? message, bool mqtt5)
     {
-        if (!mqtt5 && code == MQTTClientConstants.MQTT_BAD_SUBSCRIBE)
-            return new MqttException(MqttReturnCode.BadSubscribe, Name);
-        return base.Failure(code, reasonCode, reasonString, message, mqtt5);
+        int? refusal = mqtt5 ? (reasonCode >= Refused ? reasonCode : null) : (code == MQTTClientConstants.MQTT_BAD_SUBSCRIBE ? Refused : null);
+        if (requested.Count == 1 && refusal is { } answer)
+            Complete(Results([answer], reasonString));
+        else
+            base.OnFailed(code, reasonCode, reasonString, message, mqtt5);
     }
 
     private IReadOnlyList<MqttSubscribeResult> Results(int[] codes, string? reasonString)

@@ -2,8 +2,11 @@ using PahoSharp.Native;
 
 namespace PahoSharp.Interop.Async;
 
-/// <summary><c>MQTTAsync_unsubscribeMany</c>: completes with the UNSUBACK reason code of each filter (MQTT 5), or success (MQTT 3.1.1).</summary>
-internal sealed unsafe class UnsubscribeOperation(AsyncOperationSet owner, int count) : AsyncOperation<IReadOnlyList<MqttReasonCode>>("unsubscribe", owner)
+/// <summary>
+/// <c>MQTTAsync_unsubscribeMany</c>: completes with the UNSUBACK reason code of each filter and its reason
+/// string (MQTT 5), or success (MQTT 3.1.1). paho calls onSuccess for every UNSUBACK, refusals included.
+/// </summary>
+internal sealed unsafe class UnsubscribeOperation(AsyncOperationSet owner, int count) : AsyncOperation<UnsubscribeAnswer>("unsubscribe", owner)
 {
     protected override void OnSucceeded(MQTTAsync_successData5* data)
     {
@@ -15,8 +18,8 @@ internal sealed unsafe class UnsubscribeOperation(AsyncOperationSet owner, int c
                 ? (MqttReasonCode)data->alt.unsub.reasonCodes[i]
                 : (MqttReasonCode)data->reasonCode;
         }
-        Complete(codes);
+        Complete(new UnsubscribeAnswer(codes, PropertyReader.ReasonString(&data->properties)));
     }
 
-    protected override void OnSucceeded(MQTTAsync_successData* data) => Complete(new MqttReasonCode[count]);
+    protected override void OnSucceeded(MQTTAsync_successData* data) => Complete(new UnsubscribeAnswer(new MqttReasonCode[count], null));
 }
