@@ -41,7 +41,9 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     private readonly SemaphoreSlim connectionGate = new(1, 1);
     private readonly AsyncPublishWindow window;
     private readonly Func<PendingTokens?> pahoPending;
+    private readonly AsyncSocketWatch socketWatch = new();
     private volatile bool cleanSession;
+    private volatile bool reconnects;
     private AsyncConnectOptionsWriter? connectMemory;
     private IReadOnlyList<ParsedServerUri> connectUris = [];
     private IReadOnlyList<string> pahoUris = [];
@@ -78,7 +80,6 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         ClientId = options.ClientId;
         Version = options.Version;
         telemetry = new ClientTelemetry(options.LoggerFactory, typeof(MqttAsyncClient).FullName!, ClientId, ServerUri, options.ReceiveBufferCapacity, () => operations.Publications);
-        AsyncTrace.WatchSockets();
         if (options.OfflineBuffer is { DeleteOldest: true } buffer)
             dropOldest = new DropOldestBuffer(buffer.MaxMessages);
         if (options.Persistence.Store is { } store)
@@ -213,15 +214,27 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         _ = operation.Task.ContinueWith(
             t => dispatcher.PostEvent(new MqttConnectedEventArgs(t.Result)),
             CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        reconnects = options.Reconnect is not null;
+        socketWatch.Begin();
         if (!Connect(writer, operation))
         {
+            socketWatch.End();
             writer.Dispose();
             return await operation.Task.ConfigureAwait(false);
         }
         // paho reads these options again for every automatic reconnect.
         connectMemory?.Dispose();
         connectMemory = writer;
-        return await operation.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await operation.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (operation.Task.IsFaulted && !reconnects)
+        {
+            // paho has given up: no socket opens until the next connect.
+            socketWatch.End();
+            throw;
+        }
     }
 
     /// <summary>
@@ -438,6 +451,8 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
             var operation = new DisconnectOperation(operations);
             Disconnect(timeout, reasonCode, properties, operation);
             await operation.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            // paho stops reconnecting.
+            socketWatch.End();
             ConnectionEnded();
             telemetry.Disconnected();
         }
@@ -470,6 +485,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         dispatcher.Close();
         // Destroys once the last native call in progress on another thread has returned.
         handle.Dispose();
+        socketWatch.End();
         CallbackRegistry<IAsyncClientCallbacks>.Unregister(callbackId);
         operations.AbandonAll(() => new ObjectDisposedException(nameof(MqttAsyncClient)));
         dropOldest?.WakeAll();
@@ -508,6 +524,8 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
 
     void IAsyncClientCallbacks.OnConnected(string? cause)
     {
+        // paho opened and prepared this connection's socket before it read the CONNACK.
+        socketWatch.End();
         // First: paho calls this under the lock it took to mark the client connected, before it sends anything.
         dropOldest?.Connected();
         // paho empties its in-flight window on a clean session's CONNACK, before it calls this.
@@ -524,6 +542,9 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     /// <summary>The connection ended without DISCONNECT: what waits for a place goes to paho, which buffers or refuses it.</summary>
     private void ConnectionEnded(ConnectionLostEventArgs lost)
     {
+        // On paho's thread, before paho starts reconnecting: its new sockets are seen.
+        if (reconnects)
+            socketWatch.Begin();
         ConnectionEnded();
         telemetry.ConnectionLost(lost);
         dispatcher.PostEvent(lost);
