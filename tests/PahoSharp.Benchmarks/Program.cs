@@ -44,6 +44,9 @@ internal static class Program
         {
             return Usage();
         }
+        // paho C's sockets keep Nagle's algorithm: PahoSharp's rows use the same sockets, so that the
+        // ratios measure the binding (the README gives what TCP_NODELAY, PahoSharp's default, costs).
+        MqttSocketOptions.TcpNoDelay = false;
         IRowRunner? runner = args[0] switch
         {
             "pahosharp" => new PahoSharpRunner(args[1]),

@@ -46,6 +46,9 @@ public unsafe class PublishMicroBenchmarks
         rawPayload = (byte*)NativeMemory.Alloc((nuint)payload.Length);
         payload.CopyTo(new Span<byte>(rawPayload, payload.Length));
         rawHandle = RawConnect($"pahosharp_bench_micro_raw_{Environment.ProcessId}");
+        // The raw client's socket keeps Nagle's algorithm: so does the managed one, so that the two
+        // differ in the binding only (without Nagle, on loopback, each write also runs the receiving side).
+        MqttSocketOptions.TcpNoDelay = false;
         client = new MqttClient(Address, $"pahosharp_bench_micro_managed_{Environment.ProcessId}");
         client.Connect(new ConnectOptions { KeepAlive = TimeSpan.FromSeconds(20), CleanSession = true });
     }

@@ -38,13 +38,15 @@ internal static unsafe partial class PahoSocket
     /// broker would not see it end. And TCP_NODELAY, as MQTTnet and Mosquitto's clients have: paho
     /// writes each packet whole, and Nagle's algorithm held a packet written after another (a PUBACK,
     /// then a PUBLISH) until the broker's delayed acknowledgement, about 40 ms on Linux: a
-    /// request/response round trip took 88 ms.
+    /// request/response round trip took 88 ms. Unless <see cref="MqttSocketOptions.TcpNoDelay"/> is off.
     /// </summary>
     public static void Prepare(int descriptor)
     {
         int flags = fcntl(descriptor, GetDescriptorFlags, 0);
         if (flags >= 0 && (flags & CloseOnExec) == 0)
             _ = fcntl(descriptor, SetDescriptorFlags, flags | CloseOnExec);
+        if (!MqttSocketOptions.TcpNoDelay)
+            return;
         int on = 1;
         _ = setsockopt(descriptor, IpProtoTcp, TcpNoDelay, &on, sizeof(int));
     }

@@ -26,6 +26,24 @@ public sealed partial class PahoSocketTests : BrokerTest
         AssertPrepared(SocketsToBroker());
     }
 
+    [TestCaseSource(nameof(Kinds))]
+    [NonParallelizable]
+    public async Task WithTcpNoDelayOffPahosSocketKeepsNaglesAlgorithm(string kind)
+    {
+        MqttSocketOptions.TcpNoDelay = false;
+        try
+        {
+            await using var client = new EitherClient(kind, new MqttClientOptions { ServerUri = Broker.Address, ClientId = $"nagle-{kind}" });
+            await client.ConnectAsync(new ConnectOptions()).WaitAsync(Timeout);
+
+            AssertPrepared(SocketsToBroker(), noDelay: false);
+        }
+        finally
+        {
+            MqttSocketOptions.TcpNoDelay = true;
+        }
+    }
+
     [Test]
     public async Task ASocketOfAnAutomaticReconnectIsPreparedToo()
     {
@@ -41,16 +59,16 @@ public sealed partial class PahoSocketTests : BrokerTest
         AssertPrepared(SocketsToBroker());
     }
 
-    private static unsafe void AssertPrepared(List<int> sockets)
+    private static unsafe void AssertPrepared(List<int> sockets, bool noDelay = true)
     {
         // paho's descriptor, and for MqttClient the duplicate it keeps of the same socket.
         Assert.That(sockets, Is.Not.Empty);
         foreach (int socket in sockets)
         {
-            int noDelay = 0;
+            int set = 0;
             uint length = sizeof(int);
-            Assert.That(getsockopt(socket, 6 /* IPPROTO_TCP */, 1 /* TCP_NODELAY */, &noDelay, &length), Is.Zero);
-            Assert.That(noDelay, Is.Not.Zero, "TCP_NODELAY");
+            Assert.That(getsockopt(socket, 6 /* IPPROTO_TCP */, 1 /* TCP_NODELAY */, &set, &length), Is.Zero);
+            Assert.That(set != 0, Is.EqualTo(noDelay), "TCP_NODELAY");
             Assert.That(fcntl(socket, 1 /* F_GETFD */, 0) & 1 /* FD_CLOEXEC */, Is.EqualTo(1), "close-on-exec");
         }
     }
