@@ -60,12 +60,14 @@ fi
 # One plain summary line over every test assembly (from each run's "Total tests:" block), and one
 # for the cluster run.
 echo
-awk '/^Total tests:/ { inblock = 1; found = 1; next }
+# A run whose test host crashed says so: its counts stop at the crash.
+awk '/^Test Run Aborted/ { aborted = 1 }
+     /^Total tests:/ { inblock = 1; found = 1; next }
      inblock && $1 == "Passed:" { passed += $2; next }
      inblock && $1 == "Failed:" { failed += $2; next }
      inblock && $1 == "Skipped:" { skipped += $2; next }
      inblock && $1 != "Total" { inblock = 0 }
-     END { if (found) printf "tests: %d passed, %d failed, %d skipped\n", passed, failed, skipped }' "$log"
+     END { if (found) printf "tests: %d passed, %d failed, %d skipped%s\n", passed, failed, skipped, aborted ? " (ABORTED: the test host crashed; see above)" : "" }' "$log"
 if $cluster; then
   messages=$(sed -n 's/^  stream: *\([0-9]*\) QoS 1.*/\1/p' "$cluster_log")
   missing=$(sed -n 's/^  missing: *\([0-9]*\).*/\1/p' "$cluster_log")

@@ -26,8 +26,16 @@ static async Task RespondAsync(string uri)
         if (!e.Message.ExpectsResponse())
             return;
         string answer = e.Message.PayloadText.ToUpperInvariant();
-        await client.RespondAsync(e.Message, Encoding.UTF8.GetBytes(answer));
-        Console.WriteLine($"responder: \"{e.Message.PayloadText}\" -> \"{answer}\" on {e.Message.Properties!.ResponseTopic}");
+        try
+        {
+            await client.RespondAsync(e.Message, Encoding.UTF8.GetBytes(answer));
+            Console.WriteLine($"responder: \"{e.Message.PayloadText}\" -> \"{answer}\" on {e.Message.Properties!.ResponseTopic}");
+        }
+        catch (MqttException failure)
+        {
+            // An async handler runs on after it returns: a lost connection must not end the responder.
+            Console.Error.WriteLine($"responder: could not answer \"{e.Message.PayloadText}\": {failure.Message}");
+        }
     };
     await client.ConnectAsync(new ConnectOptions { MqttVersion = MqttVersion.V5, Reconnect = new ReconnectOptions() });
     await client.SubscribeAsync("requests/upper", MqttQos.AtLeastOnce);

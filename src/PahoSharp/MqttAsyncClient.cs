@@ -474,7 +474,9 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
 
     /// <summary>
     /// Destroys the client (<c>MQTTAsync_destroy</c>, which sends DISCONNECT if connected). Operations still
-    /// under way fail with <see cref="ObjectDisposedException"/>. Once it returns, no handler runs any more
+    /// under way fail: with <see cref="MqttAsyncReturnCode.OperationIncomplete"/> when paho discards them
+    /// as it destroys the client (a publication awaiting its PUBACK, say), else with
+    /// <see cref="ObjectDisposedException"/>. Disconnect first to let them finish. Once it returns, no handler runs any more
     /// (unless it is called from a handler, which then is the last).
     /// </summary>
     public void Dispose()

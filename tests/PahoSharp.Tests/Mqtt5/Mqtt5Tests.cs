@@ -188,10 +188,19 @@ public sealed class Mqtt5Tests : BrokerTest
     {
         await using var responder = new MqttAsyncClient(new MqttClientOptions { ServerUri = Broker.Address, ClientId = "responder", Version = MqttVersion.V5 });
         await using var requesterClient = new MqttAsyncClient(new MqttClientOptions { ServerUri = Broker.Address, ClientId = "requester", Version = MqttVersion.V5 });
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        // An async handler runs on after it returns: what it throws must not end the test host.
         responder.MessageReceived += async (_, e) =>
         {
-            if (e.Message.ExpectsResponse())
-                await responder.RespondAsync(e.Message, System.Text.Encoding.UTF8.GetBytes(e.Message.PayloadText.ToUpperInvariant()));
+            try
+            {
+                if (e.Message.ExpectsResponse())
+                    await responder.RespondAsync(e.Message, System.Text.Encoding.UTF8.GetBytes(e.Message.PayloadText.ToUpperInvariant()));
+            }
+            catch (Exception failure)
+            {
+                failures.Enqueue(failure);
+            }
         };
         await responder.ConnectAsync(new ConnectOptions { MqttVersion = MqttVersion.V5 }).WaitAsync(Timeout);
         await responder.SubscribeAsync("requests/#", MqttQos.AtLeastOnce).WaitAsync(Timeout);
@@ -203,6 +212,9 @@ public sealed class Mqtt5Tests : BrokerTest
 
         Assert.That(responses.Select(r => r.PayloadText), Is.EqualTo(Enumerable.Range(0, 10).Select(i => $"REQUEST {i}")), "each response matched to its own request");
         Assert.That(responses.Select(r => r.Topic).Distinct(), Is.EqualTo(new[] { requester.ResponseTopic }));
+        // The requester can have a response before the responder has its PUBACK: DISCONNECT waits for those.
+        await responder.DisconnectAsync(TimeSpan.FromSeconds(5)).WaitAsync(Timeout);
+        Assert.That(failures, Is.Empty, "every response acknowledged");
     }
 
     private EitherClient New(string kind, string? clientId = null, string? serverUri = null)
