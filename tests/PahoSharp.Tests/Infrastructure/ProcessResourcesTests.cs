@@ -46,6 +46,26 @@ public sealed class ProcessResourcesTests
     }
 
     [Test]
+    public void TheSocketListingShowsAConnectionWithItsPorts()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var client = new TcpClient();
+        client.Connect(IPAddress.Loopback, port);
+        using Socket accepted = listener.AcceptSocket();
+
+        string listing = SocketListing.Describe();
+
+        // /proc/net/tcp writes ports in upper-case hex, after the address and a colon; 01 is ESTABLISHED.
+        string hexPort = $":{port:X4} ";
+        Assert.That(listing.Split('\n').Count(line => line.Contains(hexPort, StringComparison.Ordinal) && line.Contains(" 01 ", StringComparison.Ordinal)),
+            Is.EqualTo(2), listing);
+        Assert.That(listing.Split('\n').Count(line => line.Contains(hexPort + "00000000:0000 0A ", StringComparison.Ordinal) || line.Contains(hexPort + "00000000000000000000000000000000:0000 0A ", StringComparison.Ordinal)),
+            Is.EqualTo(1), "the listening socket\n" + listing);
+    }
+
+    [Test]
     public void ReadingTheSnapshotLeavesNothingOpen()
     {
         ProcessResources first = ProcessResources.Capture();
