@@ -68,6 +68,10 @@ awk '/^Test Run Aborted/ { aborted = 1 }
      inblock && $1 == "Skipped:" { skipped += $2; next }
      inblock && $1 != "Total" { inblock = 0 }
      END { if (found) printf "tests: %d passed, %d failed, %d skipped%s\n", passed, failed, skipped, aborted ? " (ABORTED: the test host crashed; see above)" : "" }' "$log"
+# CI shows the end of this output: the failed tests' names and messages come again here.
+awk '/^  Failed / { shown = 1; lines = 0; print; next }
+     shown && (/^  (Passed|Failed|Skipped) / || /Stack Trace:/ || /^Standard Output/) { shown = 0 }
+     shown && lines < 16 { lines++; print }' "$log"
 if $cluster; then
   messages=$(sed -n 's/^  stream: *\([0-9]*\) QoS 1.*/\1/p' "$cluster_log")
   missing=$(sed -n 's/^  missing: *\([0-9]*\).*/\1/p' "$cluster_log")

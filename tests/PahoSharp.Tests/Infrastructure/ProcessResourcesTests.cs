@@ -4,6 +4,7 @@ using System.Net.Sockets;
 
 using NUnit.Framework;
 
+using PahoSharp.Native;
 using PahoSharp.Testing;
 
 namespace PahoSharp.Tests.Infrastructure;
@@ -115,5 +116,41 @@ public sealed class ProcessResourcesTests
             await shell.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
         }
         Assert.That(() => ProcessResources.Of(shell.Id), Throws.InvalidOperationException);
+    }
+
+    [Test]
+    public void PahosHeapCountsAClientUntilItIsDisposed()
+    {
+        // Loads the library, and leaves no client behind.
+        new MqttClient("tcp://127.0.0.1:1883", "heap-warm-up").Dispose();
+        long before = PahoHeap.CurrentBytes(MQTTClientApi.Library);
+        var client = new MqttClient("tcp://127.0.0.1:1883", "heap-probe");
+        long during = PahoHeap.CurrentBytes(MQTTClientApi.Library);
+        client.Dispose();
+        long after = PahoHeap.CurrentBytes(MQTTClientApi.Library);
+
+        Assert.That(during, Is.GreaterThan(before), "MQTTClient_create allocates from paho's heap");
+        Assert.That(after, Is.EqualTo(before), "MQTTClient_destroy gives it all back");
+    }
+
+    [Test]
+    public void TheThreadListingNamesAThreadOfThisProcess()
+    {
+        using var release = new ManualResetEventSlim();
+        using var started = new ManualResetEventSlim();
+        var thread = new Thread(() =>
+        {
+            started.Set();
+            release.Wait();
+        })
+        { IsBackground = true, Name = "listing-probe" };
+        thread.Start();
+        started.Wait(TimeSpan.FromSeconds(10));
+
+        string listing = ThreadListing.Describe();
+
+        release.Set();
+        thread.Join();
+        Assert.That(listing.Split('\n'), Does.Contain("1 x listing-probe"), listing);
     }
 }

@@ -70,7 +70,7 @@ public sealed class FaultTests : ClientTest
         await client.PublishAsync("faults/after", "back", MqttQos.AtLeastOnce).WaitAsync(DeliveryTimeout);
         Assert.That((await subscriber.NextAsync()).TopicText, Is.EqualTo("faults/after"));
         client.Disconnect(TimeSpan.FromSeconds(5));
-        await NoSocketMoreThanAsync(before, "no socket left of the killed connection");
+        NoSocketMoreThan(before, "no socket left of the killed connection");
     }
 
     [Test]
@@ -89,7 +89,7 @@ public sealed class FaultTests : ClientTest
         Assert.That(silent.AcceptedConnections, Is.GreaterThanOrEqualTo(1));
         // The listener runs in this process: its ends of the connections go with it.
         await silent.DisposeAsync();
-        await NoSocketMoreThanAsync(before, "the unanswered sockets are closed");
+        NoSocketMoreThan(before, "the unanswered sockets are closed");
         client.Connect(new ConnectOptions { ServerUris = { Broker.Address } });
         Assert.That(client.WaitForCompletion(client.Publish("faults/t", "x", MqttQos.AtLeastOnce), DeliveryTimeout), Is.True, "the client connects elsewhere");
     }
@@ -115,16 +115,12 @@ public sealed class FaultTests : ClientTest
     }
 
     /// <summary>
-    /// No more sockets in this process than <paramref name="before"/> had, within a few seconds: a leaked
-    /// socket stays and fails; a socket that something else in the test process opens for a moment (seen
-    /// in CI: 2 or 3 more, once in several runs) goes. A failure lists every socket.
+    /// No more sockets in this process than <paramref name="before"/> had, within a few seconds
+    /// (<see cref="ProcessResources.CaptureOnceBackTo"/>). A failure lists every socket.
     /// </summary>
-    private static async Task NoSocketMoreThanAsync(ProcessResources before, string what)
+    private static void NoSocketMoreThan(ProcessResources before, string what)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        int more;
-        while ((more = (ProcessResources.Capture() - before).Sockets) > 0 && DateTime.UtcNow < deadline)
-            await Task.Delay(50);
+        int more = (ProcessResources.CaptureOnceBackTo(before, TimeSpan.FromSeconds(5)) - before).Sockets;
         Assert.That(more, Is.LessThanOrEqualTo(0), $"{what}; this process's sockets:\n{SocketListing.Describe()}");
     }
 }
