@@ -46,8 +46,8 @@ public static class MqttServiceCollectionExtensions
     /// <para>Registers, once: <see cref="MqttClientServiceOptions"/> validated when the host starts (data
     /// annotations and the client's own checks; a failure is an <see cref="OptionsValidationException"/>
     /// naming the configuration key); a singleton <see cref="MqttAsyncClient"/> created with the host's
-    /// <see cref="ILoggerFactory"/>; a singleton <see cref="MqttConnectionMonitor"/>; and the hosted
-    /// service that connects and disconnects the client.</para>
+    /// <see cref="ILoggerFactory"/>, which the container disposes with the host; a singleton
+    /// <see cref="MqttConnectionMonitor"/>; and the hosted service that connects and disconnects the client.</para>
     /// <para>Call it before adding the workers that use the client: hosted services stop in reverse order,
     /// so the client then disconnects after they have stopped. A graceful stop sends DISCONNECT, and the
     /// broker discards the will; a crash or SIGKILL does not, and the broker publishes it.</para>
@@ -70,11 +70,11 @@ public static class MqttServiceCollectionExtensions
         string sectionPath = (configuration as IConfigurationSection)?.Path ?? "";
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MqttClientServiceOptions>>(new MqttClientServiceOptionsValidator(sectionPath)));
 
-        // The monitor is made with the client, so that it sees every event from the first connect on.
-        services.TryAddSingleton(provider => new MqttConnectionMonitor(new MqttAsyncClient(MqttOptionsMapping.ToClientOptions(
+        services.TryAddSingleton(provider => new HostedMqttClient(new MqttAsyncClient(MqttOptionsMapping.ToClientOptions(
             provider.GetRequiredService<IOptions<MqttClientServiceOptions>>().Value,
             provider.GetService<ILoggerFactory>()))));
-        services.TryAddSingleton(provider => provider.GetRequiredService<MqttConnectionMonitor>().Client);
+        services.TryAddSingleton(provider => provider.GetRequiredService<HostedMqttClient>().Monitor);
+        services.TryAddSingleton(provider => provider.GetRequiredService<HostedMqttClient>().Client);
         services.AddHostedService<MqttClientHostedService>();
         return services;
     }

@@ -80,6 +80,26 @@ public sealed class HostedClientTests : HostingTest
     }
 
     [Test]
+    public async Task DisposingTheHostDisposesItsClientAndEndsPahosRetries()
+    {
+        await Broker.KillAsync();
+        (IHost host, CapturedLog log) = NewHost(MqttSettings());
+        MqttConnectionMonitor monitor = host.Services.GetRequiredService<MqttConnectionMonitor>();
+        await host.StartAsync().WaitAsync(Timeout);
+        await Until.TrueAsync(() => log.Entries.Any(e => e.EventId.Id == 2002), Timeout);
+
+        await StopAndDisposeAsync(host);
+        await Broker.RestartAsync();
+
+        // Only the host resolved the client (through the monitor): the container owns it all the same.
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => monitor.Client.ConnectAsync(new ConnectOptions()));
+        // paho retried every 1 to 2 s while the broker was down (Reconnect:MaxDelay 2 s): twice that
+        // and a margin for a slow machine, and the broker has still not seen the client.
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        Assert.That(Broker.LogSinceLastStart, Does.Not.Contain($"as {ClientId} "), "a disposed host's client connects no more");
+    }
+
+    [Test]
     public async Task WaitingStartWaitsThroughPahosRetriesForTheBroker()
     {
         await Broker.KillAsync();

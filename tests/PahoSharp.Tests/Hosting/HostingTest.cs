@@ -55,6 +55,23 @@ public abstract class HostingTest : BrokerTest
             throw new AggregateException("A host of this test did not stop cleanly.", stopFailures);
     }
 
+    /// <summary>Stops and disposes <paramref name="host"/> now, as a service's end does; the tear-down leaves it alone then.</summary>
+    protected async Task StopAndDisposeAsync(IHost host)
+    {
+        int index = hosts.FindIndex(h => ReferenceEquals(h.Host, host));
+        CapturedLog log = hosts[index].Log;
+        hosts.RemoveAt(index);
+        try
+        {
+            await host.StopAsync(CancellationToken.None).WaitAsync(Timeout);
+        }
+        finally
+        {
+            host.Dispose();
+            log.Dispose();
+        }
+    }
+
     /// <summary>The <c>Mqtt</c> section of this test's host: this test's broker and a client identifier of the test's own.</summary>
     protected Dictionary<string, string?> MqttSettings(params (string Key, string? Value)[] more)
     {
