@@ -69,7 +69,8 @@ internal sealed class MqttClientHostedService : IHostedService, IDisposable
         }
         catch (MqttException e) when (e.AsyncReturnCode == MqttAsyncReturnCode.Disconnected)
         {
-            // paho's disconnect also ends its retries when it finds no connection.
+            // No connection: the client ends any connection paho's retries still make, and the container
+            // disposes it with the host, which ends the retries.
             HostingLog.StoppedNotConnected(logger, Client.ClientId);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

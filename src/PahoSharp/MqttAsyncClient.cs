@@ -44,6 +44,11 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     private readonly AsyncSocketWatch socketWatch = new();
     private volatile bool cleanSession;
     private volatile bool reconnects;
+    // The caller's last word was DisconnectAsync. After a first connect that failed, paho 1.3.12 goes on
+    // with its connect retries through a disconnect that finds no connection (it clears its wish to be
+    // connected, not its retrying), and a retry that succeeds connects the client again: the connected
+    // callback ends that connection.
+    private volatile bool disconnectRequested;
     private AsyncConnectOptionsWriter? connectMemory;
     private IReadOnlyList<ParsedServerUri> connectUris = [];
     private IReadOnlyList<string> pahoUris = [];
@@ -215,6 +220,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
             t => dispatcher.PostEvent(new MqttConnectedEventArgs(t.Result)),
             CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         reconnects = options.Reconnect is not null;
+        disconnectRequested = false;
         socketWatch.Begin();
         if (!Connect(writer, operation))
         {
@@ -423,8 +429,16 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     /// Sends DISCONNECT and closes the connection (<c>MQTTAsync_disconnect</c>): the broker discards the
     /// will, and paho stops reconnecting.
     /// </summary>
+    /// <remarks>
+    /// Without a connection it fails with <see cref="MqttAsyncReturnCode.Disconnected"/>. After a first
+    /// connect that failed, paho 1.3.12 then goes on with the retries of <see cref="ConnectOptions.Reconnect"/>
+    /// all the same: a retry that connects is disconnected again at once, without <see cref="Reconnected"/>
+    /// and without subscribing again (logged as <c>ReconnectAfterDisconnectEnded</c>). Only disposal
+    /// ends those retries before they reach the broker.
+    /// </remarks>
     /// <param name="timeout">How long paho may spend completing messages in flight first.</param>
     /// <param name="cancellationToken">Ends the wait, not the disconnect.</param>
+    /// <exception cref="MqttException">paho refused: <see cref="MqttAsyncReturnCode.Disconnected"/> when there was no connection.</exception>
     public Task DisconnectAsync(TimeSpan timeout, CancellationToken cancellationToken = default) =>
         DisconnectCoreAsync(timeout, MqttReasonCode.Success, null, cancellationToken);
 
@@ -448,6 +462,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         await connectionGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            disconnectRequested = true;
             var operation = new DisconnectOperation(operations);
             Disconnect(timeout, reasonCode, properties, operation);
             await operation.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -536,9 +551,43 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         window.Close();
         if (cause != AutomaticReconnect)
             return; // ConnectAsync's own: its onSuccess completed the task, and raises Connected.
+        if (disconnectRequested)
+        {
+            // Off paho's thread, which holds its lock while it calls this.
+            _ = Task.Run(EndReconnectAfterDisconnectAsync);
+            return;
+        }
         telemetry.Reconnected();
         // Off paho's thread: subscribing waits for paho's receive thread.
         _ = Task.Run(RestoreSubscriptionsAsync);
+    }
+
+    /// <summary>
+    /// Ends a connection that paho's retries made after <see cref="DisconnectAsync(TimeSpan, CancellationToken)"/>
+    /// had found none, with DISCONNECT, unless the caller connected again meanwhile. Its DISCONNECT
+    /// also ends paho's retries: paho clears its retrying once a retry connects.
+    /// </summary>
+    private async Task EndReconnectAfterDisconnectAsync()
+    {
+        await connectionGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (!disconnectRequested || Volatile.Read(ref disposed) != 0)
+                return;
+            var operation = new DisconnectOperation(operations);
+            Disconnect(TimeSpan.Zero, MqttReasonCode.Success, null, operation);
+            await operation.Task.ConfigureAwait(false);
+            ConnectionEnded();
+            telemetry.ReconnectAfterDisconnectEnded();
+        }
+        catch (Exception e) when (e is MqttException or ObjectDisposedException)
+        {
+            // Lost again, or disposed, meanwhile: either way it is not connected.
+        }
+        finally
+        {
+            connectionGate.Release();
+        }
     }
 
     /// <summary>The connection ended without DISCONNECT: what waits for a place goes to paho, which buffers or refuses it.</summary>

@@ -60,4 +60,8 @@ internal static partial class ClientLog
     [LoggerMessage(EventId = 14, EventName = "DestroyedWithUnknownSocket", Level = LogLevel.Warning,
         Message = "MQTT client {ClientId} was destroyed while connected without its socket known; paho leaves that socket open")]
     public static partial void DestroyedWithUnknownSocket(ILogger logger, string clientId);
+
+    [LoggerMessage(EventId = 15, EventName = "ReconnectAfterDisconnectEnded", Level = LogLevel.Warning,
+        Message = "MQTT client {ClientId} was reconnected by paho's retries after DisconnectAsync had found no connection, and is disconnected again")]
+    public static partial void ReconnectAfterDisconnectEnded(ILogger logger, string clientId);
 }

@@ -213,6 +213,8 @@ internal sealed class ClientTelemetry : IDisposable
 
     public void Disconnected() => ClientLog.Disconnected(Logger, ClientId);
 
+    public void ReconnectAfterDisconnectEnded() => ClientLog.ReconnectAfterDisconnectEnded(Logger, ClientId);
+
     public void HandlerFailed(string eventName, Exception error) => ClientLog.HandlerFailed(Logger, error, eventName, ClientId);
 
     public void PersistenceFailed(string call, Exception error) => ClientLog.PersistenceFailed(Logger, error, ClientId, call);

@@ -41,6 +41,45 @@ public sealed class ReconnectTests : AsyncClientTest
         Assert.That(received.Single().Topic, Is.EqualTo("restored/after"));
     }
 
+    [TestCase(true, TestName = "{m}(after a lost connection)")]
+    [TestCase(false, TestName = "{m}(after a failed first connect)")]
+    public async Task ADisconnectWhilePahoRetriesIsNotUndoneByItsNextRetry(bool connectedFirst)
+    {
+        MqttAsyncClient client = NewClient(clientId: "disconnected-while-retrying");
+        int reconnectedEvents = 0;
+        client.Reconnected += (_, _) => Interlocked.Increment(ref reconnectedEvents);
+        var connect = new ConnectOptions { Reconnect = QuickReconnect };
+        if (connectedFirst)
+        {
+            var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            client.ConnectionLost += (_, _) => lost.TrySetResult();
+            await client.ConnectAsync(connect).WaitAsync(Timeout);
+            await client.SubscribeAsync("retrying/#", MqttQos.AtLeastOnce).WaitAsync(Timeout);
+            await Broker.KillAsync();
+            await lost.Task.WaitAsync(Timeout);
+        }
+        else
+        {
+            await Broker.KillAsync();
+            await Assert.ThrowsAsync<MqttException>(() => client.ConnectAsync(connect).WaitAsync(Timeout));
+        }
+
+        MqttException? error = await Assert.ThrowsAsync<MqttException>(() => client.DisconnectAsync(TimeSpan.FromSeconds(1)).WaitAsync(Timeout));
+        Assert.That(error!.AsyncReturnCode, Is.EqualTo(MqttAsyncReturnCode.Disconnected));
+        await Broker.RestartAsync();
+
+        // paho's retries come every 1 to 2 s (QuickReconnect): three intervals and a margin for a slow
+        // machine. A retry that connects is disconnected at once; none stays connected or subscribes.
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        string log = Broker.LogSinceLastStart;
+        int connections = log.Split('\n').Count(l => l.Contains($" as {client.ClientId} ", StringComparison.Ordinal));
+        int disconnects = log.Split('\n').Count(l => l.Contains($"Client {client.ClientId} disconnected.", StringComparison.Ordinal));
+        Assert.That((connections, disconnects), Is.AnyOf((0, 0), (1, 1)), log);
+        Assert.That(log, Does.Not.Contain($"Received SUBSCRIBE from {client.ClientId}"), "no subscription restored");
+        Assert.That(client.IsConnected, Is.False);
+        Assert.That(Volatile.Read(ref reconnectedEvents), Is.Zero);
+    }
+
     [Test]
     public async Task MessagesPublishedWhileDisconnectedAreDeliveredAfterTheReconnect()
     {
