@@ -182,22 +182,18 @@ node_env() {
     RABBITMQ_MNESIA_BASE="$dir/mnesia" \
     RABBITMQ_LOG_BASE="$dir/log"
 }
-# node_ctl N SECONDS ARGS...: rabbitmqctl against node N, bounded, reading nothing (an Erlang VM may read
-# its standard input, and stop_node_of runs inside the loop that reads the program's output).
-node_ctl() {
-  local n=$1 seconds=$2
-  shift 2
+# node_tool TOOL N SECONDS ARGS...: RabbitMQ's TOOL (rabbitmqctl, rabbitmq-plugins) against node N,
+# bounded, reading nothing (an Erlang VM may read its standard input, and stop_node_of runs inside the
+# loop that reads the program's output).
+node_tool() {
+  local tool=$1 n=$2 seconds=$3
+  shift 3
   local env_lines
   mapfile -t env_lines < <(node_env "$n")
-  env "${env_lines[@]}" timeout -k 5 "$seconds" "$rabbit_bin/rabbitmqctl" -n "rabbit$n@localhost" "$@" </dev/null
+  env "${env_lines[@]}" timeout -k 5 "$seconds" "$rabbit_bin/$tool" -n "rabbit$n@localhost" "$@" </dev/null
 }
-node_plugins() {
-  local n=$1 seconds=$2
-  shift 2
-  local env_lines
-  mapfile -t env_lines < <(node_env "$n")
-  env "${env_lines[@]}" timeout -k 5 "$seconds" "$rabbit_bin/rabbitmq-plugins" -n "rabbit$n@localhost" "$@" </dev/null
-}
+node_ctl() { node_tool rabbitmqctl "$@"; }
+node_plugins() { node_tool rabbitmq-plugins "$@"; }
 
 # wait_listening PORT SECONDS: until something listens on 127.0.0.1:PORT.
 wait_listening() {

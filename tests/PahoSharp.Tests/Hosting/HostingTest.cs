@@ -33,7 +33,7 @@ public abstract class HostingTest : BrokerTest
         {
             try
             {
-                await host.StopAsync(CancellationToken.None).WaitAsync(Timeout);
+                await StopAndDisposeAsync(host, log);
             }
             catch (Exception e) when (e is OperationCanceledException or InvalidOperationException && !host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.IsCancellationRequested)
             {
@@ -42,11 +42,6 @@ public abstract class HostingTest : BrokerTest
             catch (Exception e)
             {
                 stopFailures.Add(e);
-            }
-            finally
-            {
-                host.Dispose();
-                log.Dispose();
             }
             if (failed || stopFailures.Count > 0)
                 await TestContext.Out.WriteLineAsync($"--- host log ---\n{log}");
@@ -61,6 +56,11 @@ public abstract class HostingTest : BrokerTest
         int index = hosts.FindIndex(h => ReferenceEquals(h.Host, host));
         CapturedLog log = hosts[index].Log;
         hosts.RemoveAt(index);
+        await StopAndDisposeAsync(host, log);
+    }
+
+    private static async Task StopAndDisposeAsync(IHost host, CapturedLog log)
+    {
         try
         {
             await host.StopAsync(CancellationToken.None).WaitAsync(Timeout);
