@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Everything a fresh Debian 12 machine with the .NET 10 SDK needs before PahoSharp runs: the Debian
-# packages (installed only when missing), the native build (CMake: paho.mqtt.c and our C code) and
+# packages (installed only when missing), the native build (CMake: paho.mqtt.c 1.3.15 from source, and our C code) and
 # the .NET build. Safe to run again. Extra CMake arguments: PAHOSHARP_CMAKE_ARGS="-D...".
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 configuration=${PAHOSHARP_CONFIGURATION:-Release}
-packages=(cmake g++ make libpaho-mqtt-dev libssl-dev mosquitto mosquitto-clients)
+# libpaho-mqtt-dev is not what PahoSharp runs on (CMake builds the pinned paho): the tests load it on
+# purpose, as another paho ABI that the version handshake must refuse.
+packages=(cmake g++ make patch libssl-dev libpaho-mqtt-dev mosquitto mosquitto-clients)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -23,10 +23,16 @@ internal static class CSharpEmitter
 
     public static string Xml(string s) => s.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 
-    public static Dictionary<string, string> Emit(HeaderModel model, string banner)
+    public static Dictionary<string, string> Emit(HeaderModel model, string banner, string version)
     {
         var files = new Dictionary<string, string>(StringComparer.Ordinal)
         {
+            // The resolver's version handshake compares a loaded library with this.
+            ["PahoHeaders.g.cs"] = Header(banner)
+                + "/// <summary>The paho.mqtt.c release whose headers these bindings were generated from.</summary>\n"
+                + "public static class PahoHeaders\n{\n"
+                + "    /// <summary>paho's version, as its <c>MQTTClient_getVersionInfo</c> reports it (\"Version\").</summary>\n"
+                + $"    public const string Version = \"{version}\";\n}}\n",
             ["AssemblyAttributes.g.cs"] = Header(banner, withNamespace: false)
                 + "[assembly: System.Runtime.CompilerServices.DisableRuntimeMarshalling]\n",
             ["Enums.g.cs"] = EmitEnums(model, banner),

@@ -24,6 +24,10 @@ internal sealed partial class HeaderParser : IDisposable
         ["stdio.h"] = "#pragma once\n#include <stddef.h>\ntypedef struct _IO_FILE FILE;\n",
         ["stdlib.h"] = "#pragma once\n#include <stddef.h>\n",
         ["string.h"] = "#pragma once\n#include <stddef.h>\n",
+        ["stdint.h"] = "#pragma once\ntypedef __INT8_TYPE__ int8_t;\ntypedef __UINT8_TYPE__ uint8_t;\ntypedef __INT16_TYPE__ int16_t;\n"
+            + "typedef __UINT16_TYPE__ uint16_t;\ntypedef __INT32_TYPE__ int32_t;\ntypedef __UINT32_TYPE__ uint32_t;\n"
+            // long long, not the LP64 libc's long: the same 64 bits, and the bindings then say long, not nint.
+            + "typedef long long int64_t;\ntypedef unsigned long long uint64_t;\n",
     };
 
     private readonly string includeDirectory;

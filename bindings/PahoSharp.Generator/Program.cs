@@ -64,7 +64,7 @@ internal static class Program
             File.Delete(stale);
         }
         var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
-        foreach (var (name, text) in CSharpEmitter.Emit(model, banner).OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        foreach (var (name, text) in CSharpEmitter.Emit(model, banner, version).OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             File.WriteAllText(Path.Combine(outDir, name), text, utf8);
         }

@@ -207,7 +207,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
                 failure = NativeResults.ConnectFailure(rc, mqtt5, response.properties);
                 connackProperties = PropertiesReader.Read(response.properties);
                 if (PropertyReader.Number(response.properties, MQTTPropertyCodes.MQTTPROPERTY_CODE_RECEIVE_MAXIMUM) is { } receiveMaximum)
-                    windowLimit = Math.Min(windowLimit, receiveMaximum);
+                    windowLimit = (int)Math.Min(windowLimit, receiveMaximum);
                 MQTTClientApi.MQTTResponse_free(response);
             }
             else

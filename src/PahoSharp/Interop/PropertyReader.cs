@@ -11,7 +11,7 @@ internal static unsafe class PropertyReader
         String(properties, MQTTPropertyCodes.MQTTPROPERTY_CODE_REASON_STRING);
 
     /// <summary>A numeric property, or null if the list lacks it.</summary>
-    public static int? Number(MQTTProperties* properties, MQTTPropertyCodes code) =>
+    public static long? Number(MQTTProperties* properties, MQTTPropertyCodes code) =>
         properties is not null && MQTTClientApi.MQTTProperties_hasProperty(properties, code) != 0
             ? MQTTClientApi.MQTTProperties_getNumericValue(properties, code)
             : null;
