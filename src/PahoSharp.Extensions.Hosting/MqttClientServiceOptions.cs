@@ -79,8 +79,8 @@ public sealed class MqttClientServiceOptions
     /// Whether paho's own trace goes to logging, under the category <c>PahoSharp.Paho</c>, while the
     /// host runs; false by default. paho is asked only for what that category's level lets through when
     /// the host starts (see <see cref="MqttTrace.Start(Microsoft.Extensions.Logging.ILogger)"/>):
-    /// <c>Debug</c> lets paho's packets and main events through (paho 1.3.12 counts every function
-    /// entry and exit among them: verbose), the default <c>Information</c> only paho's errors. paho's
+    /// <c>Debug</c> lets paho's packets and main events through (every function entry and exit only at
+    /// <c>Trace</c>: verbose), the default <c>Information</c> only paho's errors. paho's
     /// trace is process-wide: with two hosts in one process, the last to start has it, and the first to
     /// stop ends it.
     /// </summary>

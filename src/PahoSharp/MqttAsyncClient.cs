@@ -88,7 +88,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         if (options.OfflineBuffer is { DeleteOldest: true } buffer)
             dropOldest = new DropOldestBuffer(buffer.MaxMessages);
         if (options.Persistence.Store is { } store)
-            persistence = new PersistenceBridge(store, telemetry);
+            persistence = PersistenceBridge.ForAsync(store, telemetry);
         try
         {
             handle.Initialize(Create(options, idName, persistence));
@@ -544,7 +544,6 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         // paho opened and prepared this connection's socket before it read the CONNACK.
         socketWatch.End();
         // First: paho calls this under the lock it took to mark the client connected, before it sends anything.
-        dropOldest?.Connected();
         // paho empties its in-flight window on a clean session's CONNACK, before it calls this.
         if (cleanSession)
             window.SessionEmptied();
@@ -740,8 +739,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     /// <summary>
     /// The window's limit for a connection's in-flight limit: with a buffer that deletes the oldest, also at
     /// most its size, so that while connected paho never holds so many unsent publications that it would
-    /// drop one (a drop paho does not report, which <see cref="DroppedPublication"/> can tell from a
-    /// write only while disconnected).
+    /// drop one: the option drops what waits while disconnected.
     /// </summary>
     private int WindowLimit(int maxInflight) => dropOldest is null ? maxInflight : Math.Min(maxInflight, dropOldest.MaxMessages);
 
@@ -810,9 +808,9 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     }
 
     /// <summary>
-    /// While connected, a full buffer that deletes the oldest waits for a publication to finish: paho
-    /// would drop an unsent one to take this, and a QoS 0 drop then cannot be told from a write under
-    /// way (<see cref="DroppedPublication"/>). Once disconnected, paho buffers and drops as asked. The
+    /// While connected, a full buffer that deletes the oldest waits for a publication to finish: the
+    /// option drops what waits for a connection, not what is being sent. Once disconnected, paho
+    /// buffers and drops as asked, and calls the dropped one back failed. The
     /// window (<see cref="WindowLimit"/>) makes this rare: it is for a publication let through the window
     /// while disconnected that reaches paho only after a reconnect.
     /// </summary>
@@ -889,55 +887,28 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     }
 
     /// <summary>
-    /// <see cref="Publish"/> with paho's <c>deleteOldestMessages</c>, which frees the publication it drops
-    /// without calling it back: one publication at a time, with paho's view of what it holds before and
-    /// after whenever it may drop one of the client's, so that the dropped one fails
-    /// (<see cref="DroppedPublication"/> says why that is sound).
+    /// <see cref="Publish"/> with paho's <c>deleteOldestMessages</c>: the publication joins the account of
+    /// what paho holds; paho calls back the one it drops (<see cref="PublishOperation"/>).
     /// </summary>
     /// <returns>Whether paho took the publication or refused it; false when the buffer is full while connected (wait for room instead).</returns>
     private bool PublishDroppingOldest(DropOldestBuffer buffer, PublishOperation operation, Utf8z topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained, PropertiesWriter properties)
     {
-        PublishOperation? dropped = null;
-        using (var use = Use())
-        using (buffer.Gate.EnterScope())
+        using var use = Use();
+        if (buffer.IsFull && IsConnectedNow())
+            return false;
+        BeginOperation(operation);
+        operation.Join(buffer);
+        int rc;
+        try
         {
-            // Before any call that takes paho's lock, which its receive thread holds while a full receive buffer holds it.
-            PahoThread.Async.EnterWait();
-            // Read before paho is asked whether it is connected: a connection made after that question
-            // has changed it by the time the second view has been read.
-            long connections = buffer.Connections;
-            PublishOperation[]? older = null;
-            PendingTokens? before = null;
-            if (buffer.IsFull)
-            {
-                if (MQTTAsyncApi.MQTTAsync_isConnected(use.Client) != 0)
-                {
-                    PahoThread.Async.ExitWait();
-                    return false;
-                }
-                older = buffer.Unfinished();
-                before = PendingTokens.Read(use.Client);
-            }
-            // The wait for paho's thread is the operation's from here on, and ends as it finishes.
-            operation.HoldEnteredPahoWait();
-            operation.Join(buffer);
-            int rc;
-            try
-            {
-                rc = SendMessage(use.Client, operation, topic, payload, qos, retained, properties);
-                // Still before EndOperation, which lets paho's receive thread be held again once the publication completes.
-                if (rc == MQTTAsyncConstants.MQTTASYNC_SUCCESS && before is not null && PendingTokens.Read(use.Client) is { } after)
-                    dropped = DroppedPublication.Find(older!, before, after, operation, quiet: buffer.Connections == connections);
-            }
-            catch (Exception e)
-            {
-                FailOperation(operation, e);
-                throw;
-            }
-            EndOperation(operation, rc);
+            rc = SendMessage(use.Client, operation, topic, payload, qos, retained, properties);
         }
-        dropped?.Abandon(MqttException.FromAsync(MQTTAsyncConstants.MQTTASYNC_MAX_BUFFERED_MESSAGES, "publish",
-            "the offline buffer was full, so paho dropped this, its oldest buffered message, to make room for a newer one (OfflineBufferOptions.DeleteOldest)"));
+        catch (Exception e)
+        {
+            FailOperation(operation, e);
+            throw;
+        }
+        EndOperation(operation, rc);
         return true;
     }
 

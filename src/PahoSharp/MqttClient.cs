@@ -34,6 +34,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     private readonly ReceiveBufferFullMode receiveBufferFullMode;
     private readonly MessageReaders messageReaders;
     private readonly ClientTelemetry telemetry;
+    private readonly PersistenceBridge? persistence;
     private readonly Lock connectionGate = new();
     private readonly object socketGate = new();
     private ConnectOptionsWriter? connectMemory;
@@ -77,12 +78,6 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
             throw new ArgumentOutOfRangeException(nameof(options), options.ReceiveBufferFullMode, "Not a receive buffer mode.");
         if (options.OfflineBuffer is not null)
             throw new ArgumentException("paho's synchronous MQTTClient has no offline buffer; use MqttAsyncClient.", nameof(options));
-        if (options.Persistence.Store is not null)
-        {
-            throw new ArgumentException(
-                "paho 1.3.12's MQTTClient exports no allocator for the buffers a custom store returns, and its heap-tracking build leaks them; use ClientPersistence.InDirectory, or MqttAsyncClient.",
-                persistenceName);
-        }
 
         ServerUri = options.ServerUri;
         ClientId = options.ClientId;
@@ -90,8 +85,19 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
         receiveBufferCapacity = options.ReceiveBufferCapacity;
         receiveBufferFullMode = options.ReceiveBufferFullMode;
 
-        handle.Initialize(Create(options, uriName, idName, persistenceName));
         telemetry = new ClientTelemetry(options.LoggerFactory, typeof(MqttClient).FullName!, ClientId, ServerUri, receiveBufferCapacity, () => deliveries!.InFlight);
+        if (options.Persistence.Store is { } store)
+            persistence = PersistenceBridge.ForClient(store, telemetry);
+        try
+        {
+            handle.Initialize(Create(options, uriName, idName, persistenceName, persistence));
+        }
+        catch
+        {
+            persistence?.Dispose();
+            telemetry.Dispose();
+            throw;
+        }
         dispatcher = new EventDispatcher(receiveBufferCapacity, receiveBufferFullMode, DispatchAsync, PahoThread.Client, telemetry);
         messageReaders = new MessageReaders(receiveBufferCapacity, receiveBufferFullMode, dispatcher);
         deliveries = new DeliveryTracker(ReadPahoPending, PahoThread.Client, telemetry);
@@ -102,6 +108,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
             CallbackRegistry<IClientCallbacks>.Unregister(callbackId);
             dispatcher.Close();
             handle.Dispose();
+            persistence?.Dispose();
             telemetry.Dispose();
             NativeResults.ThrowIfFailed(rc, "set callbacks");
         }
@@ -601,6 +608,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
         // Destroys once the last native call in progress on another thread has returned.
         handle.Dispose();
         CallbackRegistry<IClientCallbacks>.Unregister(callbackId);
+        persistence?.Dispose();
         deliveries.ConnectionEnded();
         lock (socketGate)
         {
@@ -658,22 +666,22 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     private static MqttClientOptions CreationOptions(string serverUri, string clientId, ClientPersistence persistence, MqttVersion version) =>
         new() { ServerUri = serverUri, ClientId = clientId, Persistence = persistence, Version = version };
 
-    private static unsafe nint Create(MqttClientOptions options, string uriName, string idName, string persistenceName)
+    private static unsafe nint Create(MqttClientOptions options, string uriName, string idName, string persistenceName, PersistenceBridge? store)
     {
         using var uri = Utf8z.String(options.ServerUri, stackalloc byte[Utf8z.StackBytes], uriName);
         using var id = Utf8z.String(options.ClientId, stackalloc byte[Utf8z.StackBytes], idName);
         string? directoryName = options.Persistence.Directory;
         using var directory = Utf8z.String(directoryName ?? "", stackalloc byte[Utf8z.StackBytes], persistenceName);
-        int persistenceType = directoryName is null
-            ? MQTTClientPersistenceConstants.MQTTCLIENT_PERSISTENCE_NONE
-            : MQTTClientPersistenceConstants.MQTTCLIENT_PERSISTENCE_DEFAULT;
+        int persistenceType = directoryName is not null ? MQTTClientPersistenceConstants.MQTTCLIENT_PERSISTENCE_DEFAULT
+            : store is not null ? MQTTClientPersistenceConstants.MQTTCLIENT_PERSISTENCE_USER
+            : MQTTClientPersistenceConstants.MQTTCLIENT_PERSISTENCE_NONE;
         nint client = 0;
         int rc;
         fixed (byte* uriPtr = uri)
         fixed (byte* idPtr = id)
         fixed (byte* directoryPtr = directory)
         {
-            byte* directoryArgument = directoryName is null ? null : directoryPtr;
+            void* directoryArgument = directoryName is not null ? directoryPtr : store is not null ? store.Native : null;
             if (options.Version == MqttVersion.V5)
             {
                 MQTTClient_createOptions createOptions = Initializers.MQTTClient_createOptions_initializer;

@@ -12,6 +12,9 @@
 //   PahoSharp.Probe consume-shared URI CLIENT_ID GROUP FILTER
 //       connects (MqttAsyncClient, MQTT 5), subscribes to $share/GROUP/FILTER at QoS 1, prints
 //       "subscribed", then prints the payload of every message it receives, one a line, until killed
+//   PahoSharp.Probe paho-version
+//       loads paho's libraries as any application would (the resolver, its version handshake); prints
+//       "loaded VERSION from PATH", or "refused: EXCEPTION-TYPE: MESSAGE" and exits 1
 // STORE is file:DIRECTORY (paho's file store), sqlite:PATH (PahoSharp.Persistence.Sqlite) or none.
 // Exit status 0, 1 (failed) or 2 (usage).
 using System.Diagnostics;
@@ -29,9 +32,26 @@ switch (args)
         return await AsyncPublishAsync(uri, clientId, store, 0, connectUri);
     case ["consume-shared", var uri, var clientId, var group, var filter]:
         return await ConsumeSharedAsync(uri, clientId, group, filter);
+    case ["paho-version"]:
+        return PahoVersion();
     default:
-        Console.Error.WriteLine("usage: PahoSharp.Probe connect URI SECONDS | async-publish URI CLIENT_ID STORE COUNT | async-resume URI CLIENT_ID STORE CONNECT_URI | consume-shared URI CLIENT_ID GROUP FILTER");
+        Console.Error.WriteLine("usage: PahoSharp.Probe paho-version | connect URI SECONDS | async-publish URI CLIENT_ID STORE COUNT | async-resume URI CLIENT_ID STORE CONNECT_URI | consume-shared URI CLIENT_ID GROUP FILTER");
         return 2;
+}
+
+static int PahoVersion()
+{
+    try
+    {
+        string version = MqttClient.PahoVersion;
+        Console.WriteLine($"loaded {version} from {PahoSharp.Native.PahoLibraryResolver.LoadedPath("paho-mqtt3cs")}");
+        return 0;
+    }
+    catch (DllNotFoundException e)
+    {
+        Console.WriteLine($"refused: {e.GetType().Name}: {e.Message}");
+        return 1;
+    }
 }
 
 static int Connect(string uri, int timeout)

@@ -23,10 +23,9 @@ public sealed class ClientPersistence
     }
 
     /// <summary>
-    /// A store of the application's own (<see cref="InMemoryPersistence"/>, a database, ...), for
-    /// <see cref="MqttAsyncClient"/>. <see cref="MqttClient"/> refuses it: paho 1.3.12's
-    /// <c>MQTTClient</c> exports no allocator for the buffers a store hands back, and its heap-tracking
-    /// build would leak each of them (it logs "Failed to remove heap item" and keeps them).
+    /// A store of the application's own (<see cref="InMemoryPersistence"/>, a database, ...), for either
+    /// client. What the store hands back is copied into memory from the engine's own allocator
+    /// (<c>MQTTAsync_malloc</c>, or <c>MQTTClient_malloc</c>, exported since paho 1.3.13), which paho frees.
     /// </summary>
     public static ClientPersistence Custom(IMqttPersistence store)
     {

@@ -5,7 +5,7 @@ namespace PahoSharp;
 /// <c>MQTTClient_persistence</c> interface, implemented in .NET. paho calls it on its own threads,
 /// one call at a time per client. Keys are paho's (for instance <c>s-1</c> for a sent publication);
 /// values are opaque bytes. An exception thrown by a member is reported to paho as a persistence
-/// error. Used by <see cref="MqttAsyncClient"/> through <see cref="ClientPersistence.Custom"/>.
+/// error. Used by <see cref="MqttClient"/> and <see cref="MqttAsyncClient"/> through <see cref="ClientPersistence.Custom"/>.
 /// </summary>
 public interface IMqttPersistence
 {

@@ -60,10 +60,67 @@ public sealed unsafe class ResolverTests
     }
 
     [Test]
-    public void CandidatesPreferBundledCopiesThenTheSoname()
+    public void TheLoadedLibrariesAreTheVersionTheBindingsWereGeneratedFrom()
+    {
+        Assert.That(MQTTAsyncApi.MQTTAsync_getVersionInfo() != null, Is.True);
+        Assert.That(MQTTClientApi.MQTTClient_getVersionInfo() != null, Is.True);
+        Assert.That(PahoHeaders.Version, Is.EqualTo("1.3.15"));
+        Assert.That(PahoLibraryResolver.LoadedVersion("paho-mqtt3as"), Is.EqualTo(PahoHeaders.Version));
+        Assert.That(PahoLibraryResolver.LoadedVersion("paho-mqtt3cs"), Is.EqualTo(PahoHeaders.Version));
+    }
+
+    [Test]
+    public void CandidatesAreTheHostsDirectoriesThenTheApplicationsThenTheSystems()
+    {
+        var candidates = PahoLibraryResolver.Candidates("libpaho-mqtt3as.so.1", "linux-arm64", "/app/",
+            "/app/runtimes/linux-x64/native/:/dotnet/shared/Microsoft.NETCore.App/10.0.0/:/app/", null);
+        Assert.That(candidates, Is.EqualTo(new[]
+        {
+            "/app/runtimes/linux-x64/native/libpaho-mqtt3as.so.1", // from deps.json, as `dotnet run` of a package user has it
+            "/dotnet/shared/Microsoft.NETCore.App/10.0.0/libpaho-mqtt3as.so.1",
+            "/app/libpaho-mqtt3as.so.1", // RID-specific, self-contained, single-file and Native AOT publishing
+            "/app/runtimes/linux-arm64/native/libpaho-mqtt3as.so.1",
+            "libpaho-mqtt3as.so.1",
+        }));
+    }
+
+    [Test]
+    public void ALibraryDirectoryGivenIsTheOnlyPlaceTried()
+    {
+        var candidates = PahoLibraryResolver.Candidates("libpaho-mqtt3cs.so.1", "linux-x64", "/app", "/app", "/opt/paho/lib");
+        Assert.That(candidates, Is.EqualTo(new[] { "/opt/paho/lib/libpaho-mqtt3cs.so.1" }));
+    }
+
+    [Test]
+    public void CandidatesInThisProcessStartWithWhatTheTestHostProbes()
     {
         var candidates = PahoLibraryResolver.Candidates("paho-mqtt3as");
-        Assert.That(candidates[0], Is.EqualTo(Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libpaho-mqtt3as.so.1"))));
+        string bundled = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libpaho-mqtt3as.so.1"));
+        Assert.That(candidates, Does.Contain(bundled));
         Assert.That(candidates[^1], Is.EqualTo("libpaho-mqtt3as.so.1"));
     }
+
+    [TestCase("Linux", "libpaho-mqtt3cs.so.1")]
+    [TestCase("OSX", "libpaho-mqtt3cs.1.dylib")]
+    [TestCase("Windows", "paho-mqtt3cs.dll")]
+    public void FileNamesFollowEachSystemsConvention(string os, string expected) =>
+        Assert.That(PahoLibraryNames.FileName("paho-mqtt3cs", OSPlatform.Create(os.ToUpperInvariant())), Is.EqualTo(expected));
+
+    [TestCase("Linux", Architecture.X64, "linux-x64")]
+    [TestCase("Linux", Architecture.Arm64, "linux-arm64")]
+    [TestCase("OSX", Architecture.Arm64, "osx-arm64")]
+    [TestCase("Windows", Architecture.X86, "win-x86")]
+    public void RuntimeIdentifiersArePortable(string os, Architecture architecture, string expected) =>
+        Assert.That(PahoLibraryNames.Rid(OSPlatform.Create(os.ToUpperInvariant()), architecture), Is.EqualTo(expected));
+
+    [Test]
+    public void ThisProcessRunsAsLinuxX64() => Assert.That(PahoLibraryNames.CurrentRid(), Is.EqualTo("linux-x64"));
+
+    [TestCase("1.3.15", true)]
+    [TestCase("1.3.15+pahosharp.1", true)]
+    [TestCase("1.3.11", false)]
+    [TestCase("1.3.150", false)]
+    [TestCase("", false)]
+    public void OnlyTheGeneratedVersionIsSupported(string reported, bool supported) =>
+        Assert.That(PahoLibraryResolver.IsSupportedVersion(reported), Is.EqualTo(supported));
 }

@@ -66,6 +66,13 @@ internal abstract unsafe class AsyncOperation
         if (!Finish(succeeded: false))
             return;
         string? message = data->message is null ? null : Marshal.PtrToStringUTF8((nint)data->message);
+        // paho 1.3.14 and 1.3.15 leave the reason code and properties of a dropped publication's data
+        // uninitialised (MQTTAsync_addCommand): only its code and token may be read.
+        if (data->code == MQTTAsyncConstants.MQTTASYNC_MAX_BUFFERED_MESSAGES)
+        {
+            OnFailed(data->code, 0, null, message, mqtt5: true);
+            return;
+        }
         OnFailed(data->code, (int)data->reasonCode, PropertyReader.ReasonString(&data->properties), message, mqtt5: true);
     }
 

@@ -65,7 +65,7 @@ internal sealed unsafe class PublishOperation : AsyncOperation<MqttPublishResult
     public void Join(DropOldestBuffer account)
     {
         buffer = account;
-        account.Add(this);
+        account.Add();
     }
 
     /// <summary>paho's token once it took the publication: the message id for QoS 1 and 2, 0 for QoS 0.</summary>
@@ -78,6 +78,16 @@ internal sealed unsafe class PublishOperation : AsyncOperation<MqttPublishResult
 
     protected override void OnSucceeded(MQTTAsync_successData* data) =>
         Succeeded(new MqttPublishResult(data->token, Qos, MqttReasonCode.Success));
+
+    /// <summary>
+    /// paho 1.3.14 and later call a publication back with <c>MQTTASYNC_MAX_BUFFERED_MESSAGES</c> when a
+    /// full offline buffer with <c>deleteOldestMessages</c> dropped it to take a newer one.
+    /// </summary>
+    protected override MqttException Failure(int code, int reasonCode, string? reasonString, string? message, bool mqtt5) =>
+        code == MQTTAsyncConstants.MQTTASYNC_MAX_BUFFERED_MESSAGES
+            ? MqttException.FromAsync(code, "publish",
+                "the offline buffer was full, so paho dropped this, its oldest buffered message, to make room for a newer one (OfflineBufferOptions.DeleteOldest)")
+            : base.Failure(code, reasonCode, reasonString, message, mqtt5);
 
     protected override void Fail(Exception error)
     {

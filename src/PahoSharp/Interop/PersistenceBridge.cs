@@ -5,12 +5,13 @@ using System.Text;
 using PahoSharp.Native;
 using PahoSharp.Telemetry;
 
-namespace PahoSharp.Interop.Async;
+namespace PahoSharp.Interop;
 
 /// <summary>
-/// An <see cref="IMqttPersistence"/> as paho's <c>MQTTClient_persistence</c> struct, for <c>MQTTAsync</c>.
+/// An <see cref="IMqttPersistence"/> as paho's <c>MQTTClient_persistence</c> struct, for either engine.
 /// Its context is a registry id. What paho frees (the value of <c>pget</c>, the keys of <c>pkeys</c>)
-/// is allocated with <c>MQTTAsync_malloc</c>, as paho's heap-tracking build requires.
+/// is allocated with that engine's own allocator (<c>MQTTAsync_malloc</c>, or <c>MQTTClient_malloc</c>,
+/// exported since paho 1.3.13), as paho's heap-tracking build requires.
 /// </summary>
 internal sealed unsafe class PersistenceBridge : IDisposable
 {
@@ -22,9 +23,10 @@ internal sealed unsafe class PersistenceBridge : IDisposable
 
     /// <param name="store">The user's store.</param>
     /// <param name="telemetry">Told when the store throws.</param>
-    public PersistenceBridge(IMqttPersistence store, ClientTelemetry telemetry)
+    /// <param name="malloc">The allocator of the library that frees what the store returns.</param>
+    private PersistenceBridge(IMqttPersistence store, ClientTelemetry telemetry, delegate*<nuint, void*> malloc)
     {
-        id = CallbackRegistry<Binding>.Register(new Binding(store, telemetry));
+        id = CallbackRegistry<Binding>.Register(new Binding(store, telemetry, (nint)malloc));
         Native = arena.Allocate<MQTTClient_persistence>();
         Native->context = (void*)id;
         Native->popen = &Open;
@@ -37,7 +39,13 @@ internal sealed unsafe class PersistenceBridge : IDisposable
         Native->pcontainskey = &ContainsKey;
     }
 
-    /// <summary>The struct to pass to <c>MQTTAsync_create</c> with <c>MQTTCLIENT_PERSISTENCE_USER</c> (paho copies it).</summary>
+    /// <summary>A store for <c>MQTTAsync</c>: what paho frees comes from <c>MQTTAsync_malloc</c>.</summary>
+    public static PersistenceBridge ForAsync(IMqttPersistence store, ClientTelemetry telemetry) => new(store, telemetry, &MQTTAsyncApi.MQTTAsync_malloc);
+
+    /// <summary>A store for <c>MQTTClient</c>: what paho frees comes from <c>MQTTClient_malloc</c>.</summary>
+    public static PersistenceBridge ForClient(IMqttPersistence store, ClientTelemetry telemetry) => new(store, telemetry, &MQTTClientApi.MQTTClient_malloc);
+
+    /// <summary>The struct to pass to <c>MQTTAsync_create</c> or <c>MQTTClient_create</c> with <c>MQTTCLIENT_PERSISTENCE_USER</c> (paho copies it).</summary>
     public MQTTClient_persistence* Native { get; }
 
     /// <summary>After the client is destroyed: a late call finds no store.</summary>
@@ -49,6 +57,9 @@ internal sealed unsafe class PersistenceBridge : IDisposable
 
     private static IMqttPersistence Store(void* handle) =>
         CallbackRegistry<Binding>.Find((nint)handle)?.Store ?? throw new ObjectDisposedException(nameof(IMqttPersistence));
+
+    private static void* Allocate(nint storeId, nuint size) =>
+        CallbackRegistry<Binding>.Find(storeId) is { } binding ? ((delegate*<nuint, void*>)binding.Malloc)(size) : null;
 
     private static string Text(byte* value) => Marshal.PtrToStringUTF8((nint)value) ?? "";
 
@@ -67,7 +78,7 @@ internal sealed unsafe class PersistenceBridge : IDisposable
     }
 
     /// <summary>What paho's context id stands for: the store, and whom to tell when it fails.</summary>
-    private sealed record Binding(IMqttPersistence Store, ClientTelemetry Telemetry);
+    private sealed record Binding(IMqttPersistence Store, ClientTelemetry Telemetry, nint Malloc);
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int Open(void** handle, byte* clientId, byte* serverUri, void* context)
@@ -137,7 +148,7 @@ internal sealed unsafe class PersistenceBridge : IDisposable
         });
         if (rc != Success || value is null)
             return PersistenceError;
-        var copy = (byte*)MQTTAsyncApi.MQTTAsync_malloc((nuint)Math.Max(value.Length, 1));
+        var copy = (byte*)Allocate(storeId, (nuint)Math.Max(value.Length, 1));
         if (copy is null)
             return PersistenceError;
         value.CopyTo(new Span<byte>(copy, value.Length));
@@ -172,14 +183,14 @@ internal sealed unsafe class PersistenceBridge : IDisposable
         *count = 0;
         if (rc != Success || names is null || names.Count == 0)
             return rc;
-        var array = (byte**)MQTTAsyncApi.MQTTAsync_malloc((nuint)(sizeof(byte*) * names.Count));
+        var array = (byte**)Allocate(storeId, (nuint)(sizeof(byte*) * names.Count));
         if (array is null)
             return PersistenceError;
         int i = 0;
         foreach (string name in names)
         {
             int bytes = Encoding.UTF8.GetByteCount(name);
-            var copy = (byte*)MQTTAsyncApi.MQTTAsync_malloc((nuint)(bytes + 1));
+            var copy = (byte*)Allocate(storeId, (nuint)(bytes + 1));
             if (copy is null)
                 break;
             Encoding.UTF8.GetBytes(name, new Span<byte>(copy, bytes));
