@@ -12,6 +12,8 @@
 //   PahoSharp.Probe consume-shared URI CLIENT_ID GROUP FILTER
 //       connects (MqttAsyncClient, MQTT 5), subscribes to $share/GROUP/FILTER at QoS 1, prints
 //       "subscribed", then prints the payload of every message it receives, one a line, until killed
+//   PahoSharp.Probe async-connect URI
+//       connects (MqttAsyncClient) and disconnects; prints "connected" and nothing else
 //   PahoSharp.Probe paho-version
 //       loads paho's libraries as any application would (the resolver, its version handshake); prints
 //       "loaded VERSION from PATH", or "refused: EXCEPTION-TYPE: MESSAGE" and exits 1
@@ -32,11 +34,22 @@ switch (args)
         return await AsyncPublishAsync(uri, clientId, store, 0, connectUri);
     case ["consume-shared", var uri, var clientId, var group, var filter]:
         return await ConsumeSharedAsync(uri, clientId, group, filter);
+    case ["async-connect", var uri]:
+        return await AsyncConnectAsync(uri);
     case ["paho-version"]:
         return PahoVersion();
     default:
-        Console.Error.WriteLine("usage: PahoSharp.Probe paho-version | connect URI SECONDS | async-publish URI CLIENT_ID STORE COUNT | async-resume URI CLIENT_ID STORE CONNECT_URI | consume-shared URI CLIENT_ID GROUP FILTER");
+        Console.Error.WriteLine("usage: PahoSharp.Probe async-connect URI | paho-version | connect URI SECONDS | async-publish URI CLIENT_ID STORE COUNT | async-resume URI CLIENT_ID STORE CONNECT_URI | consume-shared URI CLIENT_ID GROUP FILTER");
         return 2;
+}
+
+static async Task<int> AsyncConnectAsync(string uri)
+{
+    using var client = new MqttAsyncClient(uri, "pahosharp-probe-async");
+    await client.ConnectAsync(new ConnectOptions());
+    Console.WriteLine("connected");
+    await client.DisconnectAsync(TimeSpan.FromSeconds(5));
+    return 0;
 }
 
 static int PahoVersion()

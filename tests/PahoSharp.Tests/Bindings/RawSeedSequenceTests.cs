@@ -28,7 +28,7 @@ public sealed class RawSeedSequenceTests : BrokerTest
     public unsafe void VersionInfoReportsTheStagedPaho()
     {
         string staged = File.ReadAllText(Path.Combine(RepoPaths.Root, "artifacts", "paho", "Paho.props"));
-        string version = staged.Split("<PahoVersion>")[1].Split("</PahoVersion>")[0];
+        string version = staged.Split("<PahoReportedVersion>")[1].Split("</PahoReportedVersion>")[0];
 
         var info = new Dictionary<string, string>();
         for (MQTTClient_nameValue* entry = MQTTClientApi.MQTTClient_getVersionInfo(); entry->name is not null; entry++)
