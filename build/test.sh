@@ -99,7 +99,7 @@ if $arm64; then
   if ((arm64_status == 0)); then
     echo "arm64: $(sed -n 's/^arm64-check: //p' "$arm64_log" | tail -n1)"
   else
-    echo "arm64: FAILED (exit status $arm64_status; $(sed -n 's/^arm64-check: FAILED //p' "$arm64_log" | tail -n1); see above or $arm64_log)"
+    echo "arm64: FAILED (exit status $arm64_status; $(sed -n 's/^arm64-check: FAILED (\(.*\))$/\1/p' "$arm64_log" | tail -n1); see above or $arm64_log)"
   fi
 fi
 ((status != 0)) || status=$cluster_status
