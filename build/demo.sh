@@ -20,10 +20,7 @@ echo "paho.mqtt.c: $(sed -n 's:.*<PahoOrigin>\(.*\)</PahoOrigin>.*:\1:p' "$root/
 run_case() {
   local label=$1; shift
   local seen="$work/seen.txt" sub_id="demo-subscriber-$RANDOM"
-  mosquitto_sub -h 127.0.0.1 -p "$BROKER_PORT" -i "$sub_id" -q 2 -t 'MQTT Examples' -t Iamdie \
-    -F '  %t  "%p"  (QoS %q, retained %r)' >"$seen" &
-  local sub_pid=$!
-  broker_wait_for_log "Sending SUBACK to $sub_id" 10
+  broker_subscribe "$seen" "$sub_id" 'MQTT Examples' Iamdie
 
   local log_from out status
   log_from=$(broker_log_lines)
@@ -37,7 +34,7 @@ run_case() {
   echo "exit status: $status"
   # A will comes, if at all, right after the connection ends; 2 s is the window we watch.
   sleep 2
-  kill "$sub_pid" 2>/dev/null; wait "$sub_pid" 2>/dev/null || true
+  broker_unsubscribe
   echo "subscriber saw:"
   if [[ -s $seen ]]; then cat "$seen"; else echo "  (nothing)"; fi
   echo "broker log:"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Everything a fresh Debian 12 machine with the .NET 10 SDK needs before PahoSharp runs: the Debian
-# packages (installed only when missing), the native build (CMake: paho.mqtt.c 1.3.15 from source, and our C code) and
-# the .NET build. Safe to run again. Extra CMake arguments: PAHOSHARP_CMAKE_ARGS="-D...".
+# packages (installed only when missing), the native build (CMake: paho.mqtt.c 1.3.15 from source, and our C code),
+# the linux-arm64 cross build (build/cross.sh) and the .NET build. Safe to run again. Extra CMake arguments: PAHOSHARP_CMAKE_ARGS="-D...".
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -33,6 +33,11 @@ fi
 cmake -S "$root" -B "$root/artifacts/cmake" -DCMAKE_BUILD_TYPE=Release ${PAHOSHARP_CMAKE_ARGS:-} | grep -E '^-- PahoSharp|Error|error' || true
 cmake --build "$root/artifacts/cmake" -j "$(nproc)" >/dev/null
 echo "setup: native build in artifacts/cmake"
+# linux-arm64 ships beside the host's runtime: cross-built by build/cross.sh (which installs its
+# packages when missing) before the .NET build packs artifacts/paho/runtimes/*/native. PAHOSHARP_ARM64=0 skips it.
+if [[ ${PAHOSHARP_ARM64:-1} != 0 && $(uname -m) == x86_64 ]]; then
+  bash "$root/build/cross.sh" linux-arm64
+fi
 
 dotnet build "$root/PahoSharp.sln" -c "$configuration" -nologo -clp:ErrorsOnly -v:quiet
 echo "setup: .NET build ($configuration) done"

@@ -5,6 +5,7 @@
 #   bash build/test.sh                  every test but [Category("Reliability")], and the cluster run (what CI runs)
 #   bash build/test.sh --reliability    every test, the reliability suite included, and the cluster run
 #   bash build/test.sh --no-cluster     without the cluster run (a --filter also leaves it out)
+#   bash build/test.sh --no-arm64       without the linux-arm64 check (build/arm64-check.sh, about 10 s; a --filter also leaves it out)
 # Other arguments go to dotnet test; a --filter is combined with the exclusion of the reliability
 # tests unless --reliability is given.
 set -euo pipefail
@@ -14,16 +15,21 @@ configuration=${PAHOSHARP_CONFIGURATION:-Release}
 
 reliability=false
 cluster=true
+# The check of the linux-arm64 runtime that build/setup.sh cross-builds (PAHOSHARP_ARM64=0 leaves out both).
+arm64=true
+[[ ${PAHOSHARP_ARM64:-1} != 0 && $(uname -m) == x86_64 ]] || arm64=false
 filter=""
 passed=()
 while (($#)); do
   case "$1" in
     --reliability) reliability=true ;;
     --no-cluster) cluster=false ;;
+    --no-arm64) arm64=false ;;
     --filter)
       (($# >= 2)) || { echo "test.sh: --filter needs an expression" >&2; exit 2; }
       filter=$2
       cluster=false
+      arm64=false
       shift
       ;;
     *) passed+=("$1") ;;
@@ -57,6 +63,14 @@ if $cluster; then
   bash "$root/build/cluster.sh" 2>&1 | tee "$cluster_log" || cluster_status=$?
 fi
 
+arm64_status=0
+arm64_log="$root/artifacts/arm64-check.log"
+if $arm64; then
+  echo
+  echo "== bash build/arm64-check.sh: the linux-arm64 runtime under qemu-user against the x64 one"
+  bash "$root/build/arm64-check.sh" 2>&1 | tee "$arm64_log" || arm64_status=$?
+fi
+
 # One plain summary line over every test assembly (from each run's "Total tests:" block), and one
 # for the cluster run.
 echo
@@ -81,5 +95,13 @@ if $cluster; then
     echo "cluster: FAILED (exit status $cluster_status; ${messages:-?} QoS 1 messages, ${missing:-?} missing)"
   fi
 fi
+if $arm64; then
+  if ((arm64_status == 0)); then
+    echo "arm64: $(sed -n 's/^arm64-check: //p' "$arm64_log" | tail -n1)"
+  else
+    echo "arm64: FAILED (exit status $arm64_status; $(sed -n 's/^arm64-check: FAILED (\(.*\))$/\1/p' "$arm64_log" | tail -n1); see above or $arm64_log)"
+  fi
+fi
 ((status != 0)) || status=$cluster_status
+((status != 0)) || status=$arm64_status
 exit "$status"

@@ -1,7 +1,9 @@
 # Shell helpers for scripts that need a Mosquitto of their own on a free loopback port.
 # broker_start DIR [EXTRA_CONFIG_LINES] sets BROKER_PORT and BROKER_LOG; broker_stop ends it.
+# broker_subscribe FILE CLIENT_ID TOPIC... starts an independent subscriber; broker_unsubscribe ends it.
 
 BROKER_PID=""
+SUBSCRIBER_PID=""
 
 broker_free_port() {
   local port
@@ -40,6 +42,7 @@ CONF
 }
 
 broker_stop() {
+  broker_unsubscribe
   if [[ -n $BROKER_PID ]]; then
     kill "$BROKER_PID" 2>/dev/null || true
     wait "$BROKER_PID" 2>/dev/null || true
@@ -64,3 +67,25 @@ broker_wait_for_log() {
 broker_log_lines() { wc -l <"$BROKER_LOG"; }
 
 broker_log_since() { tail -n "+$(($1 + 1))" "$BROKER_LOG"; }
+
+# broker_subscribe FILE CLIENT_ID TOPIC...: a mosquitto_sub (QoS 2) on TOPICs, writing each message it
+# receives to FILE as a line '  TOPIC  "PAYLOAD"  (QoS Q, retained R)'; returns once the broker
+# acknowledged the subscription.
+broker_subscribe() {
+  local file=$1 id=$2
+  shift 2
+  local topics=() topic
+  for topic in "$@"; do topics+=(-t "$topic"); done
+  mosquitto_sub -h 127.0.0.1 -p "$BROKER_PORT" -i "$id" -q 2 "${topics[@]}" \
+    -F '  %t  "%p"  (QoS %q, retained %r)' >"$file" &
+  SUBSCRIBER_PID=$!
+  broker_wait_for_log "Sending SUBACK to $id" 10
+}
+
+broker_unsubscribe() {
+  if [[ -n $SUBSCRIBER_PID ]]; then
+    kill "$SUBSCRIBER_PID" 2>/dev/null || true
+    wait "$SUBSCRIBER_PID" 2>/dev/null || true
+    SUBSCRIBER_PID=""
+  fi
+}

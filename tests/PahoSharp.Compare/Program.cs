@@ -3,10 +3,15 @@
 // where the wires differ, both transcripts decoded side by side.
 //
 //   dotnet tests/PahoSharp.Compare/bin/Release/net10.0/PahoSharp.Compare.dll [--scenario NAME]... [--verbose]
+//   dotnet tests/PahoSharp.Compare/bin/Release/net10.0/PahoSharp.Compare.dll record ... (one program behind a recording proxy: RecordCommand.cs)
 //
 // Exit status: 0 when every program that is built behaved as MQTT says and the wires are identical,
 // 1 otherwise, 2 for bad arguments.
+using PahoSharp.Compare;
 using PahoSharp.Testing.Scenarios;
+
+if (args.Length > 0 && args[0] == "record")
+    return await RecordCommand.RunAsync(args[1..]);
 
 var scenarios = new List<WillScenario>();
 bool verbose = false;
