@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The README's test command: sets everything up (build/setup.sh), then runs the tests against real
+# The README's test command: sets everything up (build/setup.sh), runs the C tests of the paho patches
+# (ctest), then the .NET tests against real
 # brokers that the tests start on free loopback ports, then the scale-out run on a 2-node RabbitMQ
 # cluster (build/cluster.sh, about 45 s).
 #   bash build/test.sh                  every test but [Category("Reliability")], and the cluster run (what CI runs)
@@ -51,8 +52,14 @@ bash "$root/build/setup.sh"
 
 log=$(mktemp)
 cluster_log=$(mktemp)
-trap 'rm -f "$log" "$cluster_log"' EXIT
+native_log=$(mktemp)
+trap 'rm -f "$log" "$cluster_log" "$native_log"' EXIT
 status=0
+
+# The C-level tests of native/paho-patches (ctest; see native/tests).
+echo "== ctest: the C tests of native/paho-patches"
+native_status=0
+ctest --test-dir "$root/artifacts/cmake" --output-on-failure 2>&1 | tee "$native_log" || native_status=$?
 dotnet test "$root/PahoSharp.sln" -c "$configuration" --no-build -nologo \
   --logger "console;verbosity=normal" --blame-hang-timeout 10m "$@" 2>&1 | tee "$log" || status=$?
 
@@ -74,6 +81,14 @@ fi
 # One plain summary line over every test assembly (from each run's "Total tests:" block), and one
 # for the cluster run.
 echo
+native_summary=$(sed -n 's/^\([0-9]*\)% tests passed, \([0-9]*\) tests failed out of \([0-9]*\)$/\3 \2/p' "$native_log" | tail -n1)
+if [[ -n $native_summary ]]; then
+  read -r native_total native_failed <<<"$native_summary"
+  echo "native: $((native_total - native_failed)) passed, $native_failed failed (ctest: the C tests of native/paho-patches)"
+else
+  echo "native: the C tests did not run (ctest exit status $native_status)"
+  ((native_status != 0)) || native_status=1
+fi
 # A run whose test host crashed says so: its counts stop at the crash.
 awk '/^Test Run Aborted/ { aborted = 1 }
      /^Total tests:/ { inblock = 1; found = 1; next }
@@ -104,4 +119,5 @@ if $arm64; then
 fi
 ((status != 0)) || status=$cluster_status
 ((status != 0)) || status=$arm64_status
+((status != 0)) || status=$native_status
 exit "$status"
