@@ -11,8 +11,9 @@ namespace PahoSharp.Interop;
 /// </summary>
 internal sealed class ParsedServerUri
 {
-    // paho 1.3.12's prefixes, compared case-sensitively as paho does; the TLS ones need its OpenSSL build.
-    private static readonly string[] Schemes = ["tcp", "mqtt", "ws", "ssl", "mqtts", "wss"];
+    // paho 1.3.15's prefixes (tls:// is new in 1.3.15), compared case-sensitively as paho does; the TLS
+    // ones need its OpenSSL build. unix:// (1.3.14) is not taken yet: no port, and paho traces its socket differently.
+    private static readonly string[] Schemes = ["tcp", "mqtt", "ws", "ssl", "tls", "mqtts", "wss"];
 
     private ParsedServerUri(string text, string scheme, string host, int port, string path)
     {
@@ -123,7 +124,7 @@ internal sealed class ParsedServerUri
 
     private static int DefaultPort(string scheme) => scheme switch
     {
-        "ssl" or "mqtts" => 8883,
+        "ssl" or "tls" or "mqtts" => 8883,
         "ws" => 80,
         "wss" => 443,
         _ => 1883,

@@ -17,15 +17,17 @@ public sealed class TlsTests
         return (await MosquittoBroker.StartAsync(extraConfiguration: certificates.ListenerConfiguration(tlsPort)), tlsPort);
     }
 
-    [Test]
-    public async Task PublishesOverTlsToABrokerItsTrustStoreVouchesFor()
+    /// <summary>ssl://, and tls://, which paho 1.3.15 added (and PahoSharp's URI check takes since).</summary>
+    [TestCase("ssl")]
+    [TestCase("tls")]
+    public async Task PublishesOverTlsToABrokerItsTrustStoreVouchesFor(string scheme)
     {
         using var certificates = TestCertificates.Create();
         var (broker, tlsPort) = await StartBrokerAsync(certificates);
         await using var _ = broker;
         await using var subscriber = await TestSubscriber.ConnectAsync(broker.Port, "tls/#");
 
-        using var client = new MqttClient($"ssl://127.0.0.1:{tlsPort}", "tls-client");
+        using var client = new MqttClient($"{scheme}://127.0.0.1:{tlsPort}", "tls-client");
         client.Connect(new ConnectOptions { Tls = new TlsOptions { TrustStore = certificates.CaCertificateFile } });
         Assert.That(client.WaitForCompletion(client.Publish("tls/t", "over TLS"u8, MqttQos.AtLeastOnce), TimeSpan.FromSeconds(15)), Is.True);
         client.Disconnect(TimeSpan.FromSeconds(5));
