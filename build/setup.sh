@@ -2,7 +2,16 @@
 # Everything a fresh Debian 12 machine with the .NET 10 SDK needs before PahoSharp runs: the Debian
 # packages (installed only when missing), the native build (CMake: paho.mqtt.c 1.3.15 from source, and our C code) and
 # the .NET build. Safe to run again. Extra CMake arguments: PAHOSHARP_CMAKE_ARGS="-D...".
+#   bash build/setup.sh            all of it
+#   bash build/setup.sh --native   the Debian packages and the native build only (build/pack.sh)
 set -euo pipefail
+
+native_only=false
+case "${1:-}" in
+  --native) native_only=true ;;
+  "") ;;
+  *) echo "setup.sh: unknown argument $1 (--native: the native build only)" >&2; exit 2 ;;
+esac
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 configuration=${PAHOSHARP_CONFIGURATION:-Release}
@@ -33,6 +42,9 @@ fi
 cmake -S "$root" -B "$root/artifacts/cmake" -DCMAKE_BUILD_TYPE=Release ${PAHOSHARP_CMAKE_ARGS:-} | grep -E '^-- PahoSharp|Error|error' || true
 cmake --build "$root/artifacts/cmake" -j "$(nproc)" >/dev/null
 echo "setup: native build in artifacts/cmake"
+if $native_only; then
+  exit 0
+fi
 
 dotnet build "$root/PahoSharp.sln" -c "$configuration" -nologo -clp:ErrorsOnly -v:quiet
 echo "setup: .NET build ($configuration) done"
