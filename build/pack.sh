@@ -6,12 +6,14 @@
 #                                        serves a project an older build under the same number
 #   bash build/pack.sh --version 1.2.3   that version
 #   --output DIR                         another folder than artifacts/packages
+#   --no-native                          pack the paho that CMake staged last, without running CMake again
+#                                        (the tests: a CMake run stages the libraries anew)
 # The output folder then holds PahoSharp.Native, PahoSharp, PahoSharp.Persistence.Sqlite and
 # PahoSharp.Extensions.Hosting (.nupkg and .snupkg) of one version, and nuget.config: copy it beside a
 # project, and `dotnet add package PahoSharp --version <version>` takes PahoSharp* from the folder and
 # everything else from this machine's package sources.
 #
-# The native side is built first when needed (build/setup.sh --native: CMake builds paho.mqtt.c 1.3.15
+# The native side is built first (build/setup.sh --native: CMake builds paho.mqtt.c 1.3.15
 # and stages it per runtime identifier). The .NET side is built apart from bin/ and obj/ (in
 # artifacts/pack-build, so packing never touches what tests run) as a ContinuousIntegrationBuild: the
 # PDBs and assemblies name source files as /_/..., never this machine's paths, and embed the sources.
@@ -20,6 +22,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 version=""
 output="$root/artifacts/packages"
+native=true
 while (($#)); do
   case "$1" in
     --version)
@@ -32,7 +35,8 @@ while (($#)); do
       output=$2
       shift
       ;;
-    *) echo "pack.sh: unknown argument $1 (--version X, --output DIR)" >&2; exit 2 ;;
+    --no-native) native=false ;;
+    *) echo "pack.sh: unknown argument $1 (--version X, --output DIR, --no-native)" >&2; exit 2 ;;
   esac
   shift
 done
@@ -47,7 +51,12 @@ projects=(
   src/PahoSharp.Extensions.Hosting/PahoSharp.Extensions.Hosting.csproj
 )
 
-bash "$root/build/setup.sh" --native
+if $native; then
+  bash "$root/build/setup.sh" --native
+elif [[ ! -f $root/artifacts/paho/Paho.props ]]; then
+  echo "pack.sh: paho is not staged (artifacts/paho/Paho.props is missing): run without --no-native" >&2
+  exit 1
+fi
 
 if [[ -n $version ]]; then
   version_args=("-p:Version=$version")
@@ -56,7 +65,7 @@ else
 fi
 version=$(dotnet msbuild "$root/${projects[1]}" -nologo -getProperty:PackageVersion "${version_args[@]}")
 
-runtimes=$(cd "$root/artifacts/paho/runtimes" && ls -d -- */native 2>/dev/null | sed 's|/native||' | tr '\n' ' ')
+runtimes=$(cd "$root/artifacts/paho/runtimes" && ls -d -- */native 2>/dev/null | sed 's|/native||' | paste -sd ' ')
 echo "pack: PahoSharp $version, paho.mqtt.c for ${runtimes:-no runtime}"
 
 # One version in the folder: the packages of earlier runs go.
