@@ -2,7 +2,16 @@
 # Everything a fresh Debian 12 machine with the .NET 10 SDK needs before PahoSharp runs: the Debian
 # packages (installed only when missing), the native build (CMake: paho.mqtt.c 1.3.15 from source, and our C code),
 # the linux-arm64 cross build (build/cross.sh) and the .NET build. Safe to run again. Extra CMake arguments: PAHOSHARP_CMAKE_ARGS="-D...".
+#   bash build/setup.sh            all of it
+#   bash build/setup.sh --native   the Debian packages and the native builds only (build/pack.sh)
 set -euo pipefail
+
+native_only=false
+case "${1:-}" in
+  --native) native_only=true ;;
+  "") ;;
+  *) echo "setup.sh: unknown argument $1 (--native: the native build only)" >&2; exit 2 ;;
+esac
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 configuration=${PAHOSHARP_CONFIGURATION:-Release}
@@ -37,6 +46,9 @@ echo "setup: native build in artifacts/cmake"
 # packages when missing) before the .NET build packs artifacts/paho/runtimes/*/native. PAHOSHARP_ARM64=0 skips it.
 if [[ ${PAHOSHARP_ARM64:-1} != 0 && $(uname -m) == x86_64 ]]; then
   bash "$root/build/cross.sh" linux-arm64
+fi
+if $native_only; then
+  exit 0
 fi
 
 dotnet build "$root/PahoSharp.sln" -c "$configuration" -nologo -clp:ErrorsOnly -v:quiet
