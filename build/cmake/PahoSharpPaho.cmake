@@ -175,6 +175,9 @@ if(PAHOSHARP_PAHO STREQUAL "source")
   if(NOT DEFINED ENV{SOURCE_DATE_EPOCH})
     set(ENV{SOURCE_DATE_EPOCH} 1755302400) # 2025-08-16, the release's date
   endif()
+  # paho's heap tracking and traces keep __FILE__: the libraries that ship name /_/paho.mqtt.c/src/...,
+  # not this machine's build directory.
+  string(APPEND CMAKE_C_FLAGS " -ffile-prefix-map=${_paho_src}=/_/paho.mqtt.c")
   add_subdirectory("${_paho_src}" "${CMAKE_BINARY_DIR}/paho.mqtt.c" EXCLUDE_FROM_ALL)
 
   file(STRINGS "${_paho_src}/version.major" _major LIMIT_COUNT 1)
