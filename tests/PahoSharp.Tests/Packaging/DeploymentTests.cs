@@ -126,7 +126,9 @@ public sealed class DeploymentTests
 
         ProcessResult run = await Hidden.RunAsync(fileName, arguments, RunTimeout, app.Directory);
 
-        await TestContext.Out.WriteLineAsync($"{name}: built in {app.Took.TotalSeconds:0.0} s; {string.Join(' ', Directory.GetFiles(app.Output).Select(Path.GetFileName))}\n{run}");
+        string[] published = [.. Directory.GetFiles(app.Output, "*", SearchOption.AllDirectories).Select(file => Path.GetRelativePath(app.Output, file))];
+        await TestContext.Out.WriteLineAsync(
+            $"{name}: built in {app.Took.TotalSeconds:0.0} s, {published.Length} files, paho among them: {string.Join(' ', published.Where(file => file.Contains("libpaho", StringComparison.Ordinal)))}\n{run}");
         Assert.That(run.ExitCode, Is.Zero, run.ToString());
         string[] lines = run.StandardOutput.Split('\n');
         string loaded = Single(lines, "loaded: ");
