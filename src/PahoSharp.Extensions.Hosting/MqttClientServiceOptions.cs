@@ -57,11 +57,9 @@ public sealed class MqttClientServiceOptions
     public int MaxInflight { get; set; } = 10;
 
     /// <summary>paho's automatic reconnect back-off; a hosted client always reconnects.</summary>
-    [ValidateObjectMembers]
     public MqttReconnectSettings Reconnect { get; set; } = new();
 
     /// <summary>Publishing while disconnected (paho buffers, then sends once connected), or null (the default) to refuse publications while disconnected.</summary>
-    [ValidateObjectMembers]
     public MqttOfflineBufferSettings? OfflineBuffer { get; set; }
 
     /// <summary>How many received messages may wait for the handlers; 1,000 by default.</summary>

@@ -66,7 +66,8 @@ public static class MqttServiceCollectionExtensions
             options.Bind(configuration);
         if (configure is not null)
             options.Configure(configure);
-        options.ValidateDataAnnotations().ValidateOnStart();
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MqttClientServiceOptions>, MqttClientServiceOptionsAnnotations>());
         string sectionPath = (configuration as IConfigurationSection)?.Path ?? "";
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MqttClientServiceOptions>>(new MqttClientServiceOptionsValidator(sectionPath)));
 

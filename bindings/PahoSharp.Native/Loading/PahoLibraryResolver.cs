@@ -24,6 +24,12 @@ public static class PahoLibraryResolver
     /// <summary>The environment variable that names the one directory to load paho from (a build of your own).</summary>
     public const string LibraryDirVariable = "PAHOSHARP_PAHO_LIBRARY_DIR";
 
+    /// <summary>
+    /// The <see cref="AppContext"/> switch that PahoSharp.Native's build targets turn on in a Native AOT
+    /// application published with <c>PahoSharpStaticLink=true</c>: see <see cref="IsAsyncLinkedStatically"/>.
+    /// </summary>
+    public const string AsyncLinkedStaticallySwitch = "PahoSharp.Native.AsyncLinkedStatically";
+
     private static readonly string[] PahoLibraries = ["paho-mqtt3cs", "paho-mqtt3as", "paho-mqtt3c", "paho-mqtt3a"];
     private static readonly ConcurrentDictionary<string, Lazy<LoadedLibrary>> Loaded = new(StringComparer.Ordinal);
     private static int registered;
@@ -48,6 +54,17 @@ public static class PahoLibraryResolver
     /// AOT application that links paho statically, never is).
     /// </summary>
     public static string? LoadedPath(string library) => Find(library)?.Path;
+
+    /// <summary>
+    /// Whether paho's MQTTAsync library (paho-mqtt3as) is linked into this application's executable
+    /// (Native AOT published with <c>PahoSharpStaticLink=true</c>). Then its functions, and paho's shared
+    /// ones that <see cref="MQTTClientApi"/> also declares (<c>MQTTProperties_*</c>,
+    /// <c>MQTTReasonCode_toString</c>, ...), are called directly and never loaded, and the synchronous
+    /// MQTTClient library (paho-mqtt3cs) is not available: paho's MQTTClient and MQTTAsync define the
+    /// same global symbols, so one executable cannot hold both.
+    /// </summary>
+    public static bool IsAsyncLinkedStatically =>
+        AppContext.TryGetSwitch(AsyncLinkedStaticallySwitch, out bool linked) && linked;
 
     /// <summary>The version <paramref name="library"/> reported when the resolver loaded it; null if not loaded.</summary>
     public static string? LoadedVersion(string library) => Find(library)?.Version;
@@ -157,6 +174,13 @@ public static class PahoLibraryResolver
             return new LoadedLibrary(handle, candidate, version);
         }
         string fileName = PahoLibraryNames.FileName(library);
+        if (IsAsyncLinkedStatically)
+        {
+            throw new DllNotFoundException(
+                $"This application links paho.mqtt.c's MQTTAsync into its executable (PahoSharpStaticLink=true), and {fileName} "
+                + "cannot be linked beside it (paho's MQTTClient and MQTTAsync define the same symbols), so it was not published: "
+                + $"use MqttAsyncClient, or publish without PahoSharpStaticLink to load paho's shared libraries. It looked in: {string.Join(", ", candidates)}.");
+        }
         throw new DllNotFoundException(
             $"PahoSharp could not find paho.mqtt.c {PahoHeaders.Version}'s {fileName}. It looked in: {string.Join(", ", candidates)}. "
             + $"Reference the PahoSharp.Native package (it carries paho for {string.Join(", ", ShippedRids)}; build and publish copy it beside "

@@ -65,6 +65,12 @@ public sealed class MqttException : Exception
             case MqttReturnCode.NotAuthorized: return Describe(MqttConnectReturnCode.NotAuthorized);
             case MqttReturnCode.BadSubscribe: return "Subscription refused by the broker";
         }
+        if (PahoLibraryResolver.IsAsyncLinkedStatically)
+        {
+            // MQTTClient_strerror lives in paho-mqtt3cs, which an executable that links MQTTAsync in does
+            // not have: MQTTAsync's words for the same meaning (paho's two libraries word them alike).
+            return SameMeaning(returnCode) is { } asyncCode ? Describe(asyncCode) : $"paho return code {(int)returnCode}";
+        }
         byte* text = MQTTClientApi.MQTTClient_strerror((int)returnCode);
         return text is null ? $"Unknown paho return code {(int)returnCode}" : Marshal.PtrToStringUTF8((nint)text) ?? "";
     }
@@ -146,5 +152,26 @@ public sealed class MqttException : Exception
         MqttAsyncReturnCode.WrongMqttVersion => MqttReturnCode.WrongMqttVersion,
         MqttAsyncReturnCode.ZeroLengthWillTopic => MqttReturnCode.ZeroLengthWillTopic,
         _ => MqttReturnCode.Failure,
+    };
+
+    /// <summary>The <c>MQTTAsync</c> code that means what an <c>MQTTClient</c> code means; null where none does.</summary>
+    private static MqttAsyncReturnCode? SameMeaning(MqttReturnCode code) => code switch
+    {
+        MqttReturnCode.Success => MqttAsyncReturnCode.Success,
+        MqttReturnCode.Failure => MqttAsyncReturnCode.Failure,
+        MqttReturnCode.PersistenceError => MqttAsyncReturnCode.PersistenceError,
+        MqttReturnCode.Disconnected => MqttAsyncReturnCode.Disconnected,
+        MqttReturnCode.MaxMessagesInflight => MqttAsyncReturnCode.MaxMessagesInflight,
+        MqttReturnCode.BadUtf8String => MqttAsyncReturnCode.BadUtf8String,
+        MqttReturnCode.NullParameter => MqttAsyncReturnCode.NullParameter,
+        MqttReturnCode.TopicNameTruncated => MqttAsyncReturnCode.TopicNameTruncated,
+        MqttReturnCode.BadStructure => MqttAsyncReturnCode.BadStructure,
+        MqttReturnCode.BadQos => MqttAsyncReturnCode.BadQos,
+        MqttReturnCode.SslNotSupported => MqttAsyncReturnCode.SslNotSupported,
+        MqttReturnCode.BadProtocol => MqttAsyncReturnCode.BadProtocol,
+        MqttReturnCode.BadMqttOption => MqttAsyncReturnCode.BadMqttOption,
+        MqttReturnCode.WrongMqttVersion => MqttAsyncReturnCode.WrongMqttVersion,
+        MqttReturnCode.ZeroLengthWillTopic => MqttAsyncReturnCode.ZeroLengthWillTopic,
+        _ => null,
     };
 }

@@ -63,11 +63,13 @@ public sealed class OptionsValidationTests : HostingTest
         Assert.That(failure!.Failures, Has.Some.StartsWith("Mqtt:Will:Payload: "));
     }
 
-    [TestCase("Mqtt:ServerUri", "", "'ServerUri' with the error: 'The ServerUri field is required.'")]
-    [TestCase("Mqtt:ClientId", "", "'ClientId' with the error: 'The ClientId field is required.'")]
-    [TestCase("Mqtt:Version", "9", "'Version' with the error:")]
-    [TestCase("Mqtt:StartMode", "7", "'StartMode' with the error:")]
-    [TestCase("Mqtt:Will:Payload", "offline", "'MqttClientServiceOptions.Will' members: 'Topic' with the error: 'The Topic field is required.'")]
+    // The source-generated validator's wording: "MEMBER: the attribute's message", the nested member
+    // named by its path in the message.
+    [TestCase("Mqtt:ServerUri", "", "ServerUri: The ServerUri field is required.")]
+    [TestCase("Mqtt:ClientId", "", "ClientId: The ClientId field is required.")]
+    [TestCase("Mqtt:Version", "9", "Version: The field Version is invalid.")]
+    [TestCase("Mqtt:StartMode", "7", "StartMode: The field StartMode is invalid.")]
+    [TestCase("Mqtt:Will:Payload", "offline", "Topic: The Will.Topic field is required.")]
     public async Task DataAnnotationsFailStartNamingTheMember(string key, string value, string expected)
     {
         (IHost host, _) = NewHost(MqttSettings((key, value)));

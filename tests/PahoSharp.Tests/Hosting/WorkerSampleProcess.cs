@@ -31,16 +31,19 @@ internal sealed class WorkerSampleProcess : IDisposable
         Start(Dll, environment, arguments);
 
     /// <summary>Starts <c>dotnet DLL ARGUMENTS</c>: the sample built elsewhere (from packages, say).</summary>
-    public static WorkerSampleProcess Start(string dll, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    public static WorkerSampleProcess Start(string dll, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        StartProgram("dotnet", [dll, .. arguments], environment);
+
+    /// <summary>Starts <paramref name="fileName"/> with <paramref name="arguments"/>: a published sample (Native AOT, say), or a wrapper around one.</summary>
+    public static WorkerSampleProcess StartProgram(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(dll);
         foreach (string argument in arguments)
             info.ArgumentList.Add(argument);
         foreach ((string name, string value) in environment)
