@@ -65,11 +65,11 @@ public sealed class OptionsValidationTests : HostingTest
 
     // The source-generated validator's wording: "MEMBER: the attribute's message", the nested member
     // named by its path in the message.
-    [TestCase("Mqtt:ServerUri", "", "ServerUri: The ServerUri field is required.")]
-    [TestCase("Mqtt:ClientId", "", "ClientId: The ClientId field is required.")]
-    [TestCase("Mqtt:Version", "9", "Version: The field Version is invalid.")]
-    [TestCase("Mqtt:StartMode", "7", "StartMode: The field StartMode is invalid.")]
-    [TestCase("Mqtt:Will:Payload", "offline", "Topic: The Will.Topic field is required.")]
+    [TestCase("Mqtt:ServerUri", "", "ServerUri: The MqttClientServiceOptions.ServerUri field is required.")]
+    [TestCase("Mqtt:ClientId", "", "ClientId: The MqttClientServiceOptions.ClientId field is required.")]
+    [TestCase("Mqtt:Version", "9", "Version: The field MqttClientServiceOptions.Version is invalid.")]
+    [TestCase("Mqtt:StartMode", "7", "StartMode: The field MqttClientServiceOptions.StartMode is invalid.")]
+    [TestCase("Mqtt:Will:Payload", "offline", "Topic: The MqttClientServiceOptions.Will.Topic field is required.")]
     public async Task DataAnnotationsFailStartNamingTheMember(string key, string value, string expected)
     {
         (IHost host, _) = NewHost(MqttSettings((key, value)));

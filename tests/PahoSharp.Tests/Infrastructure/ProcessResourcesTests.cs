@@ -27,24 +27,39 @@ public sealed class ProcessResourcesTests
         using var client = new TcpClient();
         client.Connect(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port);
         using Socket accepted = listener.AcceptSocket();
-        using var release = new ManualResetEventSlim();
-        // Eight, not one: threads of earlier tests (paho's, the pool's) may end meanwhile.
-        var threads = Enumerable.Range(0, 8).Select(_ => new Thread(() => release.Wait()) { IsBackground = true }).ToList();
-        threads.ForEach(t => t.Start());
         // Touched pages count in RSS, reserved ones do not.
         var memory = new byte[64 << 20];
         Array.Fill(memory, (byte)1);
 
         ProcessResourcesChange change = ProcessResources.Capture() - before;
 
-        release.Set();
-        threads.ForEach(t => t.Join());
         File.Delete(file);
         Assert.That(change.OpenFileDescriptors, Is.GreaterThanOrEqualTo(4), change.ToString());
         Assert.That(change.Sockets, Is.GreaterThanOrEqualTo(3), change.ToString());
-        Assert.That(change.Threads, Is.GreaterThanOrEqualTo(4), change.ToString());
         Assert.That(change.ResidentBytes, Is.GreaterThanOrEqualTo(60L << 20), change.ToString());
         GC.KeepAlive(memory);
+    }
+
+    [Test]
+    public void SeesThreadsGrow()
+    {
+        // The process's thread count is everyone's: threads of earlier tests (paho's, the pool's) end
+        // on their own, 11 in 0.4 s once in CI. So the count is read around eight new threads, up to
+        // five times, and must show them at least once.
+        var changes = new List<ProcessResourcesChange>();
+        for (int attempt = 0; attempt < 5; attempt++)
+        {
+            using var release = new ManualResetEventSlim();
+            ProcessResources before = ProcessResources.Capture();
+            var threads = Enumerable.Range(0, 8).Select(_ => new Thread(() => release.Wait()) { IsBackground = true }).ToList();
+            threads.ForEach(t => t.Start());
+            changes.Add(ProcessResources.Capture() - before);
+            release.Set();
+            threads.ForEach(t => t.Join());
+            if (changes[^1].Threads >= 8)
+                break;
+        }
+        Assert.That(changes.Max(c => c.Threads), Is.GreaterThanOrEqualTo(8), string.Join("; ", changes));
     }
 
     [Test]

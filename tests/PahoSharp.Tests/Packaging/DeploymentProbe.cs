@@ -19,7 +19,7 @@ internal static class DeploymentProbe
     public const string LinkedIn = "(linked in)";
 
     /// <summary>Writes the project <paramref name="name"/> into <paramref name="directory"/>.</summary>
-    public static async Task WriteAsync(string directory, string name, string properties, string restorePackagesPath)
+    public static async Task WriteAsync(string directory, string name, string properties, string restorePackagesPath, string version)
     {
         Directory.CreateDirectory(directory);
         await File.WriteAllTextAsync(Path.Combine(directory, name + ".csproj"), $"""
@@ -36,8 +36,8 @@ internal static class DeploymentProbe
                 {properties}
               </PropertyGroup>
               <ItemGroup>
-                <PackageReference Include="PahoSharp.Extensions.Hosting" Version="0.1.0" />
-                <PackageReference Include="PahoSharp.Persistence.Sqlite" Version="0.1.0" />
+                <PackageReference Include="PahoSharp.Extensions.Hosting" Version="{version}" />
+                <PackageReference Include="PahoSharp.Persistence.Sqlite" Version="{version}" />
                 <PackageReference Include="Microsoft.Extensions.Configuration" Version="11.0.0" />
                 <PackageReference Include="Microsoft.Extensions.DependencyInjection" Version="11.0.0" />
               </ItemGroup>

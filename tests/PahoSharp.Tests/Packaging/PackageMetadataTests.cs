@@ -17,6 +17,10 @@ public sealed class PackageMetadataTests
 {
     private const string Floor = "8.0.0";
 
+    // The hosting package's: its configuration binding source generator needs Configuration.Binder 9.0
+    // or later, and the Microsoft.Extensions graph moves together.
+    private const string HostingFloor = "10.0.0";
+
     // Every dependency's lowest version: what an application that uses the package is held to at least.
     private static readonly Dictionary<string, Dictionary<string, string>> ExternalDependencies = new()
     {
@@ -25,16 +29,15 @@ public sealed class PackageMetadataTests
         ["PahoSharp.Persistence.Sqlite"] = new() { ["Microsoft.Data.Sqlite"] = "8.0.30" },
         ["PahoSharp.Extensions.Hosting"] = new()
         {
-            ["Microsoft.Extensions.Configuration.Abstractions"] = Floor,
-            ["Microsoft.Extensions.Configuration.Binder"] = Floor,
-            ["Microsoft.Extensions.DependencyInjection.Abstractions"] = Floor,
-            ["Microsoft.Extensions.Diagnostics.HealthChecks"] = Floor,
-            ["Microsoft.Extensions.Diagnostics.HealthChecks.Abstractions"] = Floor,
-            ["Microsoft.Extensions.Hosting.Abstractions"] = Floor,
-            ["Microsoft.Extensions.Logging.Abstractions"] = Floor,
-            ["Microsoft.Extensions.Options"] = Floor,
-            ["Microsoft.Extensions.Options.ConfigurationExtensions"] = Floor,
-            ["Microsoft.Extensions.Options.DataAnnotations"] = Floor,
+            ["Microsoft.Extensions.Configuration.Abstractions"] = HostingFloor,
+            ["Microsoft.Extensions.Configuration.Binder"] = HostingFloor,
+            ["Microsoft.Extensions.DependencyInjection.Abstractions"] = HostingFloor,
+            ["Microsoft.Extensions.Diagnostics.HealthChecks"] = HostingFloor,
+            ["Microsoft.Extensions.Diagnostics.HealthChecks.Abstractions"] = HostingFloor,
+            ["Microsoft.Extensions.Hosting.Abstractions"] = HostingFloor,
+            ["Microsoft.Extensions.Logging.Abstractions"] = HostingFloor,
+            ["Microsoft.Extensions.Options"] = HostingFloor,
+            ["Microsoft.Extensions.Options.ConfigurationExtensions"] = HostingFloor,
         },
     };
 
@@ -120,9 +123,12 @@ public sealed class PackageMetadataTests
         string[] libraries = ["libpaho-mqtt3c.so.1", "libpaho-mqtt3cs.so.1", "libpaho-mqtt3a.so.1", "libpaho-mqtt3as.so.1"];
 
         Assert.That(staged, Does.Contain("linux-x64"));
+        Assert.That(staged, Does.Contain("linux-arm64"), "build/setup.sh cross-builds linux-arm64");
         Assert.That(
             package.Entries.Select(e => e.FullName).Where(name => name.StartsWith("runtimes/", StringComparison.Ordinal)),
-            Is.EquivalentTo(staged.SelectMany(rid => libraries.Select(library => $"runtimes/{rid}/native/{library}"))));
+            Is.EquivalentTo(staged.SelectMany(rid => libraries.Select(library => $"runtimes/{rid}/native/{library}"))
+                .Concat(staged.Select(rid => $"runtimes/{rid}/static/libpaho-mqtt3as.a"))));
+        Assert.That(package.Entries.Select(e => e.FullName), Does.Contain("buildTransitive/PahoSharp.Native.targets"));
         string notices = Read(package, "THIRD-PARTY-NOTICES.txt");
         Assert.That(notices, Does.Contain("Eclipse Paho MQTT C Client (paho.mqtt.c) 1.3.15")
             .And.Contain("SPDX-License-Identifier: EPL-2.0 OR BSD-3-Clause")

@@ -70,13 +70,14 @@ public sealed class PackageTests : BrokerTest
     }
 
     [Test]
-    public async Task TheHostingPackageRunsOnMicrosoftExtensionsHosting8()
+    public async Task TheHostingPackageRunsOnItsFloorOfMicrosoftExtensionsHosting()
     {
-        // 8.0.x is the floor of every Microsoft.Extensions.* dependency: an application on it is not dragged forward.
+        // 10.0.0 is the floor of the hosting package's Microsoft.Extensions.* dependencies (the
+        // configuration binding source generator needs 9.0 or later): an application on it is not dragged forward.
         LocalFeed local = await LocalFeed.GetAsync();
         string app = NewProject(
             "floor", local, "Microsoft.NET.Sdk", "<OutputType>Exe</OutputType><Nullable>enable</Nullable>",
-            ("Microsoft.Extensions.Hosting", "8.0.1"), ("PahoSharp.Extensions.Hosting", local.Version));
+            ("Microsoft.Extensions.Hosting", "10.0.0"), ("PahoSharp.Extensions.Hosting", local.Version));
         await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), """
             using Microsoft.Extensions.DependencyInjection;
             using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -88,7 +89,7 @@ public sealed class PackageTests : BrokerTest
             builder.Services.AddHealthChecks().AddMqttClient();
             using IHost host = builder.Build();
             await host.StartAsync();
-            await host.Services.GetRequiredService<MqttAsyncClient>().PublishAsync("floor/test", "on hosting 8", MqttQos.AtLeastOnce);
+            await host.Services.GetRequiredService<MqttAsyncClient>().PublishAsync("floor/test", "on the floor", MqttQos.AtLeastOnce);
             HealthReport health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
             Console.WriteLine($"health {health.Status}");
             Console.WriteLine($"Microsoft.Extensions.Hosting {typeof(Host).Assembly.GetName().Version}, Options {typeof(Microsoft.Extensions.Options.Options).Assembly.GetName().Version}");
@@ -100,8 +101,8 @@ public sealed class PackageTests : BrokerTest
             app, "run", "--", "--Mqtt:ServerUri", Broker.Address, "--Mqtt:ClientId", "floor", "--Mqtt:StartMode", "WaitForConnection");
         await TestContext.Out.WriteLineAsync(run.StandardOutput);
 
-        Assert.That(run.StandardOutput, Does.Contain("health Healthy").And.Contain("Microsoft.Extensions.Hosting 8.0.0.0, Options 8.0.0.0"));
-        Assert.That((await subscriber.NextAsync()).PayloadText, Is.EqualTo("on hosting 8"));
+        Assert.That(run.StandardOutput, Does.Contain("health Healthy").And.Contain("Microsoft.Extensions.Hosting 10.0.0.0, Options 10.0.0.0"));
+        Assert.That((await subscriber.NextAsync()).PayloadText, Is.EqualTo("on the floor"));
     }
 
     [Test]
