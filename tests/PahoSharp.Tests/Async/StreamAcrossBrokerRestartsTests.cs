@@ -41,7 +41,8 @@ public sealed class StreamAcrossBrokerRestartsTests : AsyncClientTest
         await publisher.ConnectAsync(new ConnectOptions { Reconnect = new ReconnectOptions { MinDelay = TimeSpan.FromSeconds(6), MaxDelay = TimeSpan.FromSeconds(6) } }).WaitAsync(Timeout);
         TestSubscriber independent = await SubscribeAsync("stream/#");
         var receivedIndependently = new ConcurrentDictionary<int, int>();
-        Task collecting = CollectAsync(independent, receivedIndependently);
+        var foreignTopics = new ConcurrentQueue<string>();
+        Task collecting = CollectAsync(independent, receivedIndependently, foreignTopics);
 
         int acknowledged = 0, republished = 0;
         var acknowledgedSequences = new ConcurrentDictionary<int, bool>();
@@ -97,7 +98,7 @@ public sealed class StreamAcrossBrokerRestartsTests : AsyncClientTest
             await collecting;
             await Broker.RestartAsync();
             independent = await SubscribeAsync("stream/#");
-            collecting = CollectAsync(independent, receivedIndependently);
+            collecting = CollectAsync(independent, receivedIndependently, foreignTopics);
             await Until.TrueAsync(() => reconnects.Count == kill, Timeout);
         }
         await stream.WaitAsync(TimeSpan.FromMinutes(5));
@@ -122,6 +123,11 @@ public sealed class StreamAcrossBrokerRestartsTests : AsyncClientTest
             Assert.That(missingAtClient.Where(i => !heldAtAKill.Contains(i)), Is.Empty, "missing at the client, and not lost by the broker in a kill");
             Assert.That(missingIndependently.Where(i => !heldAtAKill.Contains(i)), Is.Empty, "missing at the independent subscriber, and not lost by the broker in a kill");
         });
+        // paho 1.3.15 resent freed memory after a write into a killed connection (native/paho-patches/0003):
+        // the broker disconnected it "due to malformed packet", or published garbage under a garbage topic.
+        string[] malformed = [.. killedLogs.Append(Broker.LogSinceLastStart).SelectMany(log => log.Split('\n')).Where(line => line.Contains("malformed", StringComparison.OrdinalIgnoreCase))];
+        Assert.That(malformed, Is.Empty, "the broker's logs name no malformed packet");
+        Assert.That(foreignTopics, Is.Empty, "the independent subscriber saw only stream/N topics with their own sequence numbers");
         Assert.That(reconnects.Select(r => r.RestoreFailure), Has.All.Null);
         Assert.That(reconnects.Select(r => r.RestoredSubscriptions.Single().TopicFilter), Has.All.EqualTo("stream/#"));
     }
@@ -142,14 +148,17 @@ public sealed class StreamAcrossBrokerRestartsTests : AsyncClientTest
         return received;
     }
 
-    private static async Task CollectAsync(TestSubscriber subscriber, ConcurrentDictionary<int, int> received)
+    private static async Task CollectAsync(TestSubscriber subscriber, ConcurrentDictionary<int, int> received, ConcurrentQueue<string> foreign)
     {
         try
         {
             while (true)
             {
                 ReceivedMessage message = await subscriber.NextAsync(TimeSpan.FromMinutes(5));
-                received.AddOrUpdate(int.Parse(message.PayloadText), 1, (_, n) => n + 1);
+                if (int.TryParse(message.PayloadText, out int sequence) && message.TopicText == $"stream/{sequence}")
+                    received.AddOrUpdate(sequence, 1, (_, n) => n + 1);
+                else
+                    foreign.Enqueue($"{message.TopicText}: {message.PayloadText}");
             }
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException or TimeoutException)
