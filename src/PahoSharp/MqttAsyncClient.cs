@@ -692,6 +692,9 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     /// <summary>The native call threw before paho took the command.</summary>
     private static void FailOperation(AsyncOperation operation, Exception error) => operation.Abandon(error);
 
+    /// <summary>The native call threw before paho took the command, and the exception goes to the caller: the operation's task is not the caller's.</summary>
+    private static void FailOperationThrown(AsyncOperation operation, Exception error) => operation.AbandonThrown(error);
+
     private unsafe bool Connect(AsyncConnectOptionsWriter writer, ConnectOperation operation)
     {
         BeginOperation(operation);
@@ -704,7 +707,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         }
         catch (Exception e)
         {
-            FailOperation(operation, e);
+            FailOperationThrown(operation, e);
             throw;
         }
         return EndOperation(operation, rc);
@@ -730,7 +733,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         }
         catch (Exception e)
         {
-            FailOperation(operation, e);
+            FailOperationThrown(operation, e);
             throw;
         }
         EndOperation(operation, rc);
@@ -1013,7 +1016,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         }
         catch (Exception e)
         {
-            FailOperation(operation, e);
+            FailOperationThrown(operation, e);
             throw;
         }
         EndOperation(operation, rc);
@@ -1039,7 +1042,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         }
         catch (Exception e)
         {
-            FailOperation(operation, e);
+            FailOperationThrown(operation, e);
             throw;
         }
         EndOperation(operation, rc);

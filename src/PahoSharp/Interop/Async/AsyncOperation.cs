@@ -92,6 +92,20 @@ internal abstract unsafe class AsyncOperation
             Fail(error);
     }
 
+    /// <summary>
+    /// <see cref="Abandon"/>, for a failure the caller gets thrown at it instead of through this
+    /// operation's task: the task is marked observed, so that no application's
+    /// <c>TaskScheduler.UnobservedTaskException</c> hears of it a second time.
+    /// </summary>
+    public void AbandonThrown(Exception error)
+    {
+        Abandon(error);
+        ObserveFailure();
+    }
+
+    /// <summary>Marks a failed task as observed.</summary>
+    protected abstract void ObserveFailure();
+
     protected abstract void OnSucceeded(MQTTAsync_successData5* data);
 
     protected abstract void OnSucceeded(MQTTAsync_successData* data);
@@ -151,4 +165,6 @@ internal abstract class AsyncOperation<T> : AsyncOperation
     protected void Complete(T result) => completion.TrySetResult(result);
 
     protected override void Fail(Exception error) => completion.TrySetException(error);
+
+    protected override void ObserveFailure() => _ = completion.Task.Exception;
 }
