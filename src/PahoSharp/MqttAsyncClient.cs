@@ -39,6 +39,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     private readonly Lock subscriptionsGate = new();
     private readonly Dictionary<string, MqttSubscription> subscriptions = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim connectionGate = new(1, 1);
+    private (ConnectOperation Operation, TimeSpan Bound)? abandonedConnect;
     private readonly AsyncPublishWindow window;
     private readonly Func<PendingTokens?> pahoPending;
     private readonly AsyncSocketWatch socketWatch = new();
@@ -166,7 +167,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     /// trying by itself (<see cref="Reconnected"/> follows), until <see cref="DisconnectAsync(TimeSpan, CancellationToken)"/> or disposal.
     /// </summary>
     /// <param name="options">How to connect.</param>
-    /// <param name="cancellationToken">Ends the wait, not the connect.</param>
+    /// <param name="cancellationToken">Ends the wait, not the connect: paho goes on until it connects or gives up, and the next <see cref="ConnectAsync"/> waits for that first (paho's connect timeout bounds it), so that it gets its own outcome.</param>
     /// <exception cref="ArgumentException">The options do not fit this client.</exception>
     /// <exception cref="MqttException">paho or the broker refused: the codes say which.</exception>
     public async Task<MqttConnectResult> ConnectAsync(ConnectOptions options, CancellationToken cancellationToken = default)
@@ -196,6 +197,20 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     /// <summary>Connects, the connection gate held.</summary>
     private async Task<MqttConnectResult> ConnectLockedAsync(ConnectOptions options, IReadOnlyList<ParsedServerUri> uris, CancellationToken cancellationToken)
     {
+        // A connect whose wait was cancelled goes on in paho, and a new MQTTAsync_connect would take over
+        // its callbacks: the new one would get the old one's outcome. Its own timeout bounds it.
+        if (abandonedConnect is { } abandoned)
+        {
+            try
+            {
+                await abandoned.Operation.Task.WaitAsync(abandoned.Bound, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // Its outcome was its caller's, who stopped waiting for it.
+            }
+            abandonedConnect = null;
+        }
         var (resolved, timeLeft) = await Task.Run(() => HostResolver.Resolve(uris, options.ConnectTimeout), cancellationToken).ConfigureAwait(false);
         bool ownUriAsIs = options.ServerUris.Count == 0 && resolved[0] == ServerUri;
         var writer = new AsyncConnectOptionsWriter(options, ownUriAsIs ? [] : resolved, timeLeft);
@@ -234,6 +249,13 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         try
         {
             return await operation.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!operation.Task.IsCompleted)
+        {
+            // paho's connect goes on: the next connect waits for it (bounded by its connect timeout,
+            // with a margin for each of its URIs and for paho's MQTT 3.1 fallback).
+            abandonedConnect = (operation, 2 * (Math.Max(1, resolved.Count) * options.ConnectTimeout) + TimeSpan.FromSeconds(5));
+            throw;
         }
         catch (Exception) when (operation.Task.IsFaulted && !reconnects)
         {
