@@ -3,6 +3,14 @@ using PahoSharp.Interop;
 namespace PahoSharp;
 
 /// <summary>Where paho keeps in-flight QoS 1 and 2 messages across a restart of the client.</summary>
+/// <remarks>
+/// A store keeps what paho holds: the publications in flight (at most
+/// <see cref="ConnectOptions.MaxInflight"/>) and, for <see cref="MqttAsyncClient"/>, those in paho's
+/// offline buffer. A publication that waits for a place in the client's in-flight window has not
+/// reached paho yet: it lives in the process's memory and is lost if the process dies. For publications
+/// that must survive a crash, set <see cref="ConnectOptions.MaxInflight"/> to cover as many as the
+/// application may have outstanding at once.
+/// </remarks>
 public sealed class ClientPersistence
 {
     private ClientPersistence(string? directory, IMqttPersistence? store)

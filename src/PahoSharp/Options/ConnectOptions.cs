@@ -101,6 +101,11 @@ public sealed class ConnectOptions
     public ReconnectOptions? Reconnect { get; set; }
 
     /// <summary>The most QoS 1 and 2 messages in flight at once.</summary>
+    /// <remarks>
+    /// Publications beyond it wait in the client, in the process's memory, until one in flight is
+    /// acknowledged: a <see cref="ClientPersistence"/> store keeps only what is in flight (or in paho's
+    /// offline buffer), so a crash loses those that wait. Raise it where publications must survive a crash.
+    /// </remarks>
     public int MaxInflight
     {
         get => maxInflight;
