@@ -10,6 +10,7 @@
  * thread there for a moment, so that paho's send thread writes into the reset connection. */
 #define _GNU_SOURCE
 #include <MQTTAsync.h>
+#include "discard_message.h"
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -170,15 +171,6 @@ static void on_connected(void* context, MQTTAsync_successData* data)
 	usleep(500 * 1000); /* paho's receive thread is held here while its send thread writes */
 }
 
-static int on_message(void* context, char* topic, int length, MQTTAsync_message* message)
-{
-	(void)context;
-	(void)length;
-	MQTTAsync_freeMessage(&message);
-	MQTTAsync_free(topic);
-	return 1;
-}
-
 static int scenario(void)
 {
 	connack_read = reset_done = outcome = failure_code = 0;
@@ -200,7 +192,7 @@ static int scenario(void)
 	snprintf(uri, sizeof uri, "tcp://127.0.0.1:%d", ntohs(address.sin_port));
 	int rc = MQTTAsync_create(&client, uri, "pahosharp-reset", MQTTCLIENT_PERSISTENCE_NONE, NULL);
 	if (rc == MQTTASYNC_SUCCESS)
-		rc = MQTTAsync_setCallbacks(client, NULL, NULL, on_message, NULL);
+		rc = MQTTAsync_setCallbacks(client, NULL, NULL, discard_message, NULL);
 	MQTTAsync_connectOptions options = MQTTAsync_connectOptions_initializer;
 	options.cleansession = 0;
 	options.keepAliveInterval = 60;
