@@ -4,7 +4,7 @@ namespace PahoSharp.Extensions.Hosting;
 /// The hosted client with its monitor, made together so that the monitor sees every event of the
 /// client from the first connect on. The container owns this pair and disposes it with the host, and
 /// with it the client: the hosted service resolves only the monitor, and a client that nobody
-/// disposed went on with paho's connect retries after the host was gone (paho 1.3.12 keeps retrying
+/// disposed went on with paho's connect retries after the host was gone (paho 1.3.12 to 1.3.15 keeps retrying
 /// after a disconnect that finds no connection), reconnecting to the broker with the host's client
 /// identifier.
 /// </summary>

@@ -45,7 +45,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     private readonly AsyncSocketWatch socketWatch = new();
     private volatile bool cleanSession;
     private volatile bool reconnects;
-    // The caller's last word was DisconnectAsync. After a first connect that failed, paho 1.3.12 goes on
+    // The caller's last word was DisconnectAsync. After a first connect that failed, paho 1.3.12 to 1.3.15 goes on
     // with its connect retries through a disconnect that finds no connection (it clears its wish to be
     // connected, not its retrying), and a retry that succeeds connects the client again: the connected
     // callback ends that connection.
@@ -453,7 +453,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     /// </summary>
     /// <remarks>
     /// Without a connection it fails with <see cref="MqttAsyncReturnCode.Disconnected"/>. After a first
-    /// connect that failed, paho 1.3.12 then goes on with the retries of <see cref="ConnectOptions.Reconnect"/>
+    /// connect that failed, paho 1.3.12 to 1.3.15 then goes on with the retries of <see cref="ConnectOptions.Reconnect"/>
     /// all the same: a retry that connects is disconnected again at once, without <see cref="Reconnected"/>
     /// and without subscribing again (logged as <c>ReconnectAfterDisconnectEnded</c>). Only disposal
     /// ends those retries before they reach the broker.

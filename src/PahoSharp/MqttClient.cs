@@ -171,7 +171,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
         lock (connectionGate)
         {
             using var use = Use();
-            // paho would open a second socket and leak the first (paho 1.3.12).
+            // paho would open a second socket and leak the first (paho 1.3.12 to 1.3.15).
             if (MQTTClientApi.MQTTClient_isConnected(use.Client) != 0)
                 throw new InvalidOperationException("The client is connected already; call Disconnect (or AbortConnection) before connecting again.");
             long started = ClientTelemetry.ConnectStarting();

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace PahoSharp.Interop;
 
 /// <summary>
-/// Ids, not GCHandles, as the context paho passes back to callbacks: paho 1.3.12 can still be inside a
+/// Ids, not GCHandles, as the context paho passes back to callbacks: paho 1.3.12 to 1.3.15 can still be inside a
 /// callback while <c>MQTTClient_destroy</c> runs on another thread (it waits for its thread only when
 /// the last client goes), and a freed GCHandle read there would crash, while a missing id just finds
 /// nothing. Ids are never reused within a process.

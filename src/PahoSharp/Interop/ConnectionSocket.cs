@@ -8,7 +8,7 @@ namespace PahoSharp.Interop;
 /// made it (see <see cref="SocketCapture"/>). Shutting it down ends paho's connection without a
 /// DISCONNECT, exactly that socket and no other, whatever paho or anyone does with descriptor numbers
 /// meanwhile. paho has no call for that: <c>MQTTClient_disconnect</c> always sends DISCONNECT, and
-/// <c>MQTTClient_destroy</c> of a connected client leaves the socket open (paho 1.3.12). The duplicate
+/// <c>MQTTClient_destroy</c> of a connected client leaves the socket open (paho 1.3.12 to 1.3.15). The duplicate
 /// must be closed once paho has closed its own, or the connection would outlive paho's close.
 /// </summary>
 internal sealed unsafe partial class ConnectionSocket : IDisposable

@@ -6,7 +6,7 @@ namespace PahoSharp.Interop;
 /// <summary>
 /// What PahoSharp does to every socket paho opens, the moment paho's trace announces it ("New socket
 /// N for HOST, port P", written on the opening thread between <c>socket()</c> and <c>connect()</c>):
-/// paho 1.3.12 sets neither option itself.
+/// paho 1.3.12 to 1.3.15 sets neither option itself.
 /// </summary>
 internal static unsafe partial class PahoSocket
 {

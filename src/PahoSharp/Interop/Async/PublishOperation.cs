@@ -11,7 +11,7 @@ namespace PahoSharp.Interop.Async;
 /// the in-flight window back, if it holds one, and leaves the account of a buffer that deletes the oldest.
 /// </summary>
 /// <remarks>
-/// paho 1.3.12 calls onSuccess for a QoS 2 publication that the broker answered with PUBACK, as for QoS 1
+/// paho 1.3.12 to 1.3.15 calls onSuccess for a QoS 2 publication that the broker answered with PUBACK, as for QoS 1
 /// (RabbitMQ 3.10 does), yet keeps the message in its in-flight window until a clean session empties it
 /// (<c>MQTTProtocol_handlePubacks</c> lets only QoS 1 go), where after a PUBCOMP it has let it go before
 /// calling back. So a QoS 2 success is settled on a pool thread (paho's pending tokens take paho's lock,
