@@ -36,12 +36,9 @@ if ! dpkg --print-foreign-architectures | grep -qx "$debian_arch"; then
   "${sudo[@]}" dpkg --add-architecture "$debian_arch"
   update=true
 fi
-missing=()
-for package in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
-    missing+=("$package")
-  fi
-done
+# shellcheck source=build/lib/packages.sh
+source "$root/build/lib/packages.sh"
+read -r -a missing <<<"$(missing_packages "${packages[@]}")"
 if ((${#missing[@]})); then
   update=true
 fi

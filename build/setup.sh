@@ -19,12 +19,9 @@ configuration=${PAHOSHARP_CONFIGURATION:-Release}
 # purpose, as another paho ABI that the version handshake must refuse.
 packages=(cmake g++ make patch libssl-dev libpaho-mqtt-dev mosquitto mosquitto-clients)
 
-missing=()
-for package in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
-    missing+=("$package")
-  fi
-done
+# shellcheck source=build/lib/packages.sh
+source "$root/build/lib/packages.sh"
+read -r -a missing <<<"$(missing_packages "${packages[@]}")"
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
   sudo=()
