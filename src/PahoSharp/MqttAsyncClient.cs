@@ -276,11 +276,15 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     /// <param name="retained">Whether the broker keeps it for future subscribers.</param>
     /// <param name="cancellationToken">Ends the wait, not the publication.</param>
     /// <exception cref="MqttException">
-    /// paho refused it (<see cref="MqttException.AsyncReturnCode"/>), the broker refused it (MQTT 5,
-    /// <see cref="MqttException.ReasonCode"/>), its session was discarded before the acknowledgement
-    /// (<see cref="MqttAsyncReturnCode.OperationIncomplete"/>), or paho dropped it from a full offline
-    /// buffer to take a newer one (<see cref="OfflineBufferOptions.DeleteOldest"/>,
-    /// <see cref="MqttAsyncReturnCode.MaxBufferedMessages"/>).
+    /// The publication did not complete; <see cref="MqttException.ErrorCode"/> says why:
+    /// <see cref="MqttErrorCode.NotConnected"/>, <see cref="MqttErrorCode.BufferFull"/> or
+    /// <see cref="MqttErrorCode.InflightWindowFull"/> when paho refused the call;
+    /// <see cref="MqttErrorCode.RefusedByBroker"/> (MQTT 5, <see cref="MqttException.ReasonCode"/>);
+    /// <see cref="MqttErrorCode.ConnectionLost"/> when the connection broke as paho wrote a QoS 0 message;
+    /// <see cref="MqttErrorCode.SessionEnded"/> when its session was discarded before the acknowledgement;
+    /// <see cref="MqttErrorCode.DroppedFromBuffer"/> when paho dropped it from a full offline buffer
+    /// (<see cref="OfflineBufferOptions.DeleteOldest"/>); <see cref="MqttErrorCode.Qos2AnsweredWithPuback"/>;
+    /// <see cref="MqttErrorCode.PersistenceFailed"/>. paho's own code stays in <see cref="MqttException.AsyncReturnCode"/>.
     /// </exception>
     public Task<MqttPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQos qos = MqttQos.AtMostOnce, bool retained = false, CancellationToken cancellationToken = default) =>
         PublishAsync(topic, payload, qos, retained, null, cancellationToken);

@@ -251,7 +251,14 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     /// unacknowledged, it first waits for a place, as paho would, but woken by the acknowledgement
     /// rather than polling.
     /// </summary>
-    /// <exception cref="MqttException">paho refused (for instance <see cref="MqttReturnCode.Disconnected"/>), or paho's window is full of messages it will keep until the connection ends (<see cref="MqttReturnCode.MaxMessagesInflight"/>).</exception>
+    /// <exception cref="MqttException">
+    /// paho did not take it; <see cref="MqttException.ErrorCode"/> says why: <see cref="MqttErrorCode.NotConnected"/>;
+    /// <see cref="MqttErrorCode.ConnectionLost"/> (the connection broke while paho wrote this QoS 0 message);
+    /// <see cref="MqttErrorCode.InflightWindowFull"/> (paho's window is full of messages it keeps until the
+    /// connection ends). A publication's later outcome (<see cref="WaitForCompletion"/>, <see cref="PublishAsync(string, ReadOnlyMemory{byte}, MqttQos, bool, CancellationToken)"/>)
+    /// says <see cref="MqttErrorCode.RefusedByBroker"/>, <see cref="MqttErrorCode.ConnectionLost"/> or
+    /// <see cref="MqttErrorCode.Qos2AnsweredWithPuback"/>.
+    /// </exception>
     /// <exception cref="ObjectDisposedException">The client was disposed, also while waiting.</exception>
     /// <param name="topic">The topic name: not empty, no wildcard, at most 65,535 UTF-8 bytes.</param>
     /// <param name="payload">The payload, at most 268,435,455 bytes.</param>
@@ -794,7 +801,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
                 telemetry.PublishEnded(qos, payload.Length, measure.Started, measure.Activity, ((MqttReturnCode)rc).ToString(), "paho refused the publication");
             }
         }
-        NativeResults.ThrowIfFailed(rc, "publish");
+        NativeResults.ThrowIfPublishFailed(rc);
         return deliveries.Track(reserved, token, qos, payload.Length, measure);
     }
 

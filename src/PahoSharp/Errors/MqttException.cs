@@ -4,7 +4,8 @@ using PahoSharp.Native;
 namespace PahoSharp;
 
 /// <summary>
-/// An MQTT operation failed. The code spaces are kept apart, each with its number and its name:
+/// An MQTT operation failed. <see cref="ErrorCode"/> says what went wrong, the same from either client.
+/// paho's and the broker's code spaces are kept apart beside it, each with its number and its name:
 /// <see cref="ReturnCode"/> is paho's own return code (of <c>MQTTClient</c>); <see cref="AsyncReturnCode"/>
 /// is <c>MQTTAsync</c>'s, for <see cref="MqttAsyncClient"/>; <see cref="ConnectReturnCode"/> is an MQTT
 /// 3.1.1 broker's CONNACK refusal; <see cref="ReasonCode"/> is an MQTT 5 broker's reason code.
@@ -24,7 +25,14 @@ public sealed class MqttException : Exception
     {
         ReturnCode = returnCode;
         Operation = operation;
+        ErrorCode = ErrorCodeMeaning.Of(returnCode);
     }
+
+    /// <summary>
+    /// What went wrong, in words a caller can act on, the same from <see cref="MqttClient"/> and
+    /// <see cref="MqttAsyncClient"/>: every outcome of a publication has its own code.
+    /// </summary>
+    public MqttErrorCode ErrorCode { get; private init; }
 
     /// <summary>
     /// paho's return code. For a broker's refusal it is what paho reports for it: the CONNACK code
@@ -102,13 +110,18 @@ public sealed class MqttException : Exception
     }
 
     /// <summary>An <c>MQTTAsync</c> failure, with paho's message when it gave one.</summary>
-    internal static MqttException FromAsync(int code, string operation, string? pahoMessage = null)
+    /// <param name="code">paho's code.</param>
+    /// <param name="operation">The operation that failed.</param>
+    /// <param name="pahoMessage">paho's message, or an explanation.</param>
+    /// <param name="errorCode">What the code means for this operation, where that is more than what it means anywhere.</param>
+    internal static MqttException FromAsync(int code, string operation, string? pahoMessage = null, MqttErrorCode? errorCode = null)
     {
         var asyncCode = (MqttAsyncReturnCode)code;
         return new MqttException(SameMeaning(asyncCode), operation,
             $"MQTT {operation} failed: {Describe(asyncCode)} (paho MQTTAsync return code {code})" + (pahoMessage is null ? "" : $": {pahoMessage}"))
         {
             AsyncReturnCode = asyncCode,
+            ErrorCode = errorCode ?? ErrorCodeMeaning.Of(asyncCode),
         };
     }
 
@@ -118,6 +131,7 @@ public sealed class MqttException : Exception
             $"MQTT connect refused by the broker: {Describe(code)} (MQTT 3.1.1 CONNACK return code {(int)code})")
         {
             ConnectReturnCode = code,
+            ErrorCode = MqttErrorCode.RefusedByBroker,
         };
 
     /// <summary>An MQTT 5 broker refused an operation with a reason code.</summary>
@@ -128,11 +142,15 @@ public sealed class MqttException : Exception
         {
             ReasonCode = code,
             ReasonString = reasonString,
+            ErrorCode = MqttErrorCode.RefusedByBroker,
         };
 
     /// <summary>A failure that paho has no code for, explained in words (<paramref name="returnCode"/> is the nearest of paho's codes).</summary>
-    internal static MqttException Explained(MqttReturnCode returnCode, string operation, string explanation) =>
-        new(returnCode, operation, $"MQTT {operation} failed: {explanation} (paho return code {(int)returnCode}, {Describe(returnCode)})");
+    internal static MqttException Explained(MqttReturnCode returnCode, string operation, string explanation, MqttErrorCode? errorCode = null) =>
+        new(returnCode, operation, $"MQTT {operation} failed: {explanation} (paho return code {(int)returnCode}, {Describe(returnCode)})")
+        {
+            ErrorCode = errorCode ?? ErrorCodeMeaning.Of(returnCode),
+        };
 
     /// <summary>The <c>MQTTClient</c> code that means what an <c>MQTTAsync</c> code means; <see cref="MqttReturnCode.Failure"/> where none does.</summary>
     private static MqttReturnCode SameMeaning(MqttAsyncReturnCode code) => code switch

@@ -18,6 +18,22 @@ internal static unsafe class NativeResults
             throw new MqttException((MqttReturnCode)returnCode, operation);
     }
 
+    /// <summary>
+    /// Throws for a publication paho did not take. Its -1 there means the connection broke while paho
+    /// wrote the packet or waited for room to write it (a QoS 0 message; a QoS 1 or 2 one stays in
+    /// paho's session and is resent), not an unknown failure.
+    /// </summary>
+    public static void ThrowIfPublishFailed(int returnCode)
+    {
+        if (returnCode == MQTTClientConstants.MQTTCLIENT_FAILURE)
+        {
+            throw MqttException.Explained(MqttReturnCode.Failure, "publish",
+                "the connection broke while paho wrote this publication or waited for room to write it; the broker may or may not have it",
+                MqttErrorCode.ConnectionLost);
+        }
+        ThrowIfFailed(returnCode, "publish");
+    }
+
     /// <summary>What <c>MQTTClient_connect</c> or <c>MQTTClient_connect5</c> returned, as an exception (null for success).</summary>
     public static MqttException? ConnectFailure(int returnCode, bool mqtt5, MQTTProperties* properties)
     {
@@ -52,7 +68,7 @@ internal static unsafe class NativeResults
         if (code >= FirstFailureReason)
             throw MqttException.Refused((MqttReasonCode)code, "subscribe", PropertyReader.ReasonString(response.properties));
         if (code > 2)
-            throw MqttException.Explained(MqttReturnCode.Failure, "subscribe", $"the broker answered with reason code 0x{code:X2}, which grants no QoS");
+            throw MqttException.Explained(MqttReturnCode.Failure, "subscribe", $"the broker answered with reason code 0x{code:X2}, which grants no QoS", MqttErrorCode.RefusedByBroker);
         return new MqttSubscribeResult(filter, requested, (MqttQos)code, (MqttReasonCode)code);
     }
 

@@ -80,6 +80,7 @@ public sealed class AsyncClientTests : AsyncClientTest
 
         Assert.That(qos1!.ReasonCode, Is.EqualTo(MqttReasonCode.NotAuthorized));
         Assert.That(qos2!.ReasonCode, Is.EqualTo(MqttReasonCode.NotAuthorized));
+        Assert.That(new[] { qos1.ErrorCode, qos2.ErrorCode }, Has.All.EqualTo(MqttErrorCode.RefusedByBroker));
         MqttPublishResult allowed = await client.PublishAsync("allowed/t", "y", MqttQos.AtLeastOnce).WaitAsync(Timeout);
         Assert.That(allowed.ReasonCode, Is.Null, "paho's MQTTAsync passes no reason code with a success");
     }
@@ -112,6 +113,7 @@ public sealed class AsyncClientTests : AsyncClientTest
 
         Assert.That(error!.AsyncReturnCode, Is.EqualTo(MqttAsyncReturnCode.Disconnected));
         Assert.That(error.ReturnCode, Is.EqualTo(MqttReturnCode.Disconnected));
+        Assert.That(error.ErrorCode, Is.EqualTo(MqttErrorCode.NotConnected));
     }
 
     [Test]

@@ -43,6 +43,7 @@ public sealed class PublishWindowTests : AsyncClientTest
         {
             MqttException? stuck = await Assert.ThrowsAsync<MqttException>(() => client.PublishAsync("puback/qos2", $"{i}", MqttQos.ExactlyOnce).WaitAsync(Timeout));
             Assert.That(stuck!.Message, Does.Contain("PUBACK"), "the publication says what the broker did");
+            Assert.That(stuck.ErrorCode, Is.EqualTo(MqttErrorCode.Qos2AnsweredWithPuback));
         }
         // paho's window is full of messages it will never let go: refused at once, not held forever.
         MqttException? full = await Assert.ThrowsAsync<MqttException>(() => client.PublishAsync("puback/qos1", "after", MqttQos.AtLeastOnce).WaitAsync(Timeout));
@@ -51,6 +52,7 @@ public sealed class PublishWindowTests : AsyncClientTest
         {
             Assert.That(error.AsyncReturnCode, Is.EqualTo(MqttAsyncReturnCode.MaxMessagesInflight));
             Assert.That(error.ReturnCode, Is.EqualTo(MqttReturnCode.MaxMessagesInflight));
+            Assert.That(error.ErrorCode, Is.EqualTo(MqttErrorCode.InflightWindowFull));
             Assert.That(error.Message, Does.Contain("PUBACK"));
         }
         // QoS 0 takes no place in paho's window.

@@ -117,6 +117,7 @@ public sealed class ReconnectTests : AsyncClientTest
         MqttException? third = await Assert.ThrowsAsync<MqttException>(() => client.PublishAsync("offline/3", "3", MqttQos.AtLeastOnce));
 
         Assert.That(third!.AsyncReturnCode, Is.EqualTo(MqttAsyncReturnCode.MaxBufferedMessages));
+        Assert.That(third.ErrorCode, Is.EqualTo(MqttErrorCode.BufferFull));
     }
 
     [TestCase(MqttQos.AtMostOnce)]
@@ -140,6 +141,7 @@ public sealed class ReconnectTests : AsyncClientTest
         // paho dropped the first to take the third: its task fails instead of waiting forever.
         MqttException? dropped = await Assert.ThrowsAsync<MqttException>(() => first.WaitAsync(Timeout));
         Assert.That(dropped!.AsyncReturnCode, Is.EqualTo(MqttAsyncReturnCode.MaxBufferedMessages));
+        Assert.That(dropped.ErrorCode, Is.EqualTo(MqttErrorCode.DroppedFromBuffer));
         Assert.That(dropped.Message, Does.Contain("dropped"));
         Assert.That(second.IsCompleted || third.IsCompleted, Is.False, "the two newest stay in the buffer");
 
@@ -170,6 +172,7 @@ public sealed class ReconnectTests : AsyncClientTest
         {
             MqttException? dropped = await Assert.ThrowsAsync<MqttException>(() => published[i].WaitAsync(Timeout), $"publication {i}");
             Assert.That(dropped!.AsyncReturnCode, Is.EqualTo(MqttAsyncReturnCode.MaxBufferedMessages));
+        Assert.That(dropped.ErrorCode, Is.EqualTo(MqttErrorCode.DroppedFromBuffer));
         }
         Assert.That(published[(Count - Kept)..].Any(t => t.IsCompleted), Is.False, "the newest stay in the buffer");
 

@@ -26,6 +26,7 @@ public sealed class ErrorTests : ClientTest
         var error = Assert.Throws<MqttException>(() => client.Publish("t", "x", MqttQos.AtLeastOnce));
 
         Assert.That(error!.ReturnCode, Is.EqualTo(MqttReturnCode.Disconnected));
+        Assert.That(error.ErrorCode, Is.EqualTo(MqttErrorCode.NotConnected));
         Assert.That(error.Message, Does.Contain("-3"));
     }
 

@@ -130,6 +130,7 @@ public sealed class FlowControlTests : ClientTest
             Assert.That(client.AbortConnection(), Is.True);
             MqttException? error = await Assert.ThrowsAsync<MqttException>(async () => await next.WaitAsync(TimeSpan.FromSeconds(30)));
             Assert.That(error!.ReturnCode, Is.EqualTo(MqttReturnCode.Disconnected));
+            Assert.That(error.ErrorCode, Is.EqualTo(MqttErrorCode.NotConnected), "the waiting message never went out");
         }
         finally
         {
@@ -164,6 +165,7 @@ public sealed class FlowControlTests : ClientTest
                 Assert.That(client.AbortConnection(), Is.True);
                 MqttException? error = await Assert.ThrowsAsync<MqttException>(async () => await second.WaitAsync(TimeSpan.FromSeconds(30)));
                 Assert.That(error!.ReturnCode, Is.EqualTo(MqttReturnCode.Disconnected));
+                Assert.That(error.ErrorCode, Is.EqualTo(MqttErrorCode.NotConnected), "the waiting message never went out");
             }
             Assert.That(proxy.ClientPackets.Count(p => p.Packet.Type == MqttPacketType.Publish), Is.EqualTo(1), "the waiting message never went out");
         }

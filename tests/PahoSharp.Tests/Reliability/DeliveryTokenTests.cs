@@ -64,6 +64,7 @@ public sealed class DeliveryTokenTests : ClientTest
         foreach (MqttException error in new MqttException[] { waited!, awaited! })
         {
             Assert.That(error.ReasonCode, Is.EqualTo(MqttReasonCode.NotAuthorized));
+            Assert.That(error.ErrorCode, Is.EqualTo(MqttErrorCode.RefusedByBroker));
             Assert.That(error.Message, Does.Contain("Not authorized").And.Contain("0x87"));
         }
         MqttPublishResult allowed = await client.PublishAsync("allowed/t", "z", MqttQos.AtLeastOnce).WaitAsync(DeliveryTimeout);
@@ -106,6 +107,7 @@ public sealed class DeliveryTokenTests : ClientTest
 
         MqttException? error = await Assert.ThrowsAsync<MqttException>(() => pending.WaitAsync(DeliveryTimeout));
         Assert.That(error!.ReturnCode, Is.EqualTo(MqttReturnCode.Disconnected));
+        Assert.That(error.ErrorCode, Is.EqualTo(MqttErrorCode.ConnectionLost));
     }
 
     [Test]
@@ -124,12 +126,14 @@ public sealed class DeliveryTokenTests : ClientTest
                 DeliveryToken token = client.Publish("tokens/qos2", $"{i}", MqttQos.ExactlyOnce);
                 var error = Assert.Throws<MqttException>(() => client.WaitForCompletion(token, DeliveryTimeout));
                 Assert.That(error!.Message, Does.Contain("PUBACK"), "the token says what the broker did");
+                Assert.That(error.ErrorCode, Is.EqualTo(MqttErrorCode.Qos2AnsweredWithPuback));
             }
             return Assert.Throws<MqttException>(() => client.Publish("tokens/qos0", "after", MqttQos.AtMostOnce));
         });
 
         MqttException? full = await publishing.WaitAsync(DeliveryTimeout);
         Assert.That(full!.ReturnCode, Is.EqualTo(MqttReturnCode.MaxMessagesInflight), "refused at once: paho would block every publication until the connection ends");
+        Assert.That(full.ErrorCode, Is.EqualTo(MqttErrorCode.InflightWindowFull));
         Assert.That(client.IsConnected, Is.True);
 
         // paho waits for its in-flight messages up to the timeout: the stuck ones never finish.

@@ -40,10 +40,10 @@ public sealed class FaultTests : ClientTest
                         {
                             if (t.IsCompletedSuccessfully)
                                 Interlocked.Increment(ref acknowledged);
-                            outcomes.Add(t.IsCompletedSuccessfully ? "delivered" : t.Exception!.InnerException is MqttException { ReturnCode: MqttReturnCode.Disconnected } ? "disconnected" : $"other: {t.Exception}");
+                            outcomes.Add(t.IsCompletedSuccessfully ? "delivered" : t.Exception!.InnerException is MqttException { ErrorCode: MqttErrorCode.ConnectionLost } ? "connection lost" : $"other: {t.Exception}");
                         }, TaskScheduler.Default));
                 }
-                catch (MqttException e) when (e.ReturnCode == MqttReturnCode.Disconnected)
+                catch (MqttException e) when (e.ErrorCode == MqttErrorCode.NotConnected)
                 {
                     outcomes.Add("refused: not connected");
                 }
@@ -62,7 +62,8 @@ public sealed class FaultTests : ClientTest
         Assert.That(outcomes.Where(o => o.StartsWith("other", StringComparison.Ordinal)), Is.Empty, "only delivered, or failed because the connection ended");
         Assert.That(outcomes.Count(o => o != "delivered"), Is.GreaterThan(0), "the kill came with messages in flight");
         Assert.That(() => client.Publish("faults/stream", "x", MqttQos.AtLeastOnce),
-            Throws.TypeOf<MqttException>().With.Property("ReturnCode").EqualTo(MqttReturnCode.Disconnected), "refused at once while disconnected");
+            Throws.TypeOf<MqttException>().With.Property("ReturnCode").EqualTo(MqttReturnCode.Disconnected)
+                .And.Property(nameof(MqttException.ErrorCode)).EqualTo(MqttErrorCode.NotConnected), "refused at once while disconnected");
 
         await Broker.RestartAsync();
         await using TestSubscriber subscriber = await SubscribeAsync("faults/#");
@@ -111,6 +112,7 @@ public sealed class FaultTests : ClientTest
         await lost.Task.WaitAsync(DeliveryTimeout);
         MqttException? error = await Assert.ThrowsAsync<MqttException>(() => pending.WaitAsync(DeliveryTimeout));
         Assert.That(error!.ReturnCode, Is.EqualTo(MqttReturnCode.Disconnected));
+        Assert.That(error.ErrorCode, Is.EqualTo(MqttErrorCode.ConnectionLost), "in flight when the connection ended");
         Assert.That(client.IsConnected, Is.False);
     }
 

@@ -80,14 +80,23 @@ internal sealed unsafe class PublishOperation : AsyncOperation<MqttPublishResult
         Succeeded(new MqttPublishResult(data->token, Qos, MqttReasonCode.Success));
 
     /// <summary>
-    /// paho 1.3.14 and later call a publication back with <c>MQTTASYNC_MAX_BUFFERED_MESSAGES</c> when a
-    /// full offline buffer with <c>deleteOldestMessages</c> dropped it to take a newer one.
+    /// What a publication's failure means. paho's codes here are narrower than anywhere: -1 is a socket
+    /// that failed while paho wrote this QoS 0 publication (a QoS 1 or 2 one stays in paho's session,
+    /// native/paho-patches/0003); <c>MQTTASYNC_MAX_BUFFERED_MESSAGES</c> (paho 1.3.14 and later) is a
+    /// full offline buffer with <c>deleteOldestMessages</c> that dropped this one to take a newer one.
     /// </summary>
-    protected override MqttException Failure(int code, int reasonCode, string? reasonString, string? message, bool mqtt5) =>
-        code == MQTTAsyncConstants.MQTTASYNC_MAX_BUFFERED_MESSAGES
-            ? MqttException.FromAsync(code, "publish",
-                "the offline buffer was full, so paho dropped this, its oldest buffered message, to make room for a newer one (OfflineBufferOptions.DeleteOldest)")
-            : base.Failure(code, reasonCode, reasonString, message, mqtt5);
+    protected override MqttException Failure(int code, int reasonCode, string? reasonString, string? message, bool mqtt5) => code switch
+    {
+        MQTTAsyncConstants.MQTTASYNC_MAX_BUFFERED_MESSAGES => MqttException.FromAsync(code, "publish",
+            "the offline buffer was full, so paho dropped this, its oldest buffered message, to make room for a newer one (OfflineBufferOptions.DeleteOldest)",
+            MqttErrorCode.DroppedFromBuffer),
+        MQTTAsyncConstants.MQTTASYNC_FAILURE when !(mqtt5 && reasonCode >= 0x80) => MqttException.FromAsync(code, "publish",
+            message ?? "the connection broke while paho wrote this publication; the broker may or may not have it",
+            MqttErrorCode.ConnectionLost),
+        MQTTAsyncConstants.MQTTASYNC_OPERATION_INCOMPLETE => MqttException.FromAsync(code, "publish",
+            message ?? "paho ended this publication unfinished: its session ended (a clean-session connect, or the client closed); the broker may or may not have it"),
+        _ => base.Failure(code, reasonCode, reasonString, message, mqtt5),
+    };
 
     protected override void Fail(Exception error)
     {
@@ -118,7 +127,8 @@ internal sealed unsafe class PublishOperation : AsyncOperation<MqttPublishResult
             Fail(MqttException.Explained(MqttReturnCode.Failure, "publish",
                 "the broker acknowledged this QoS 2 publication with PUBACK, as for QoS 1 (RabbitMQ 3.10 does): it has the message "
                 + "but did not take part in QoS 2's exactly-once exchange, and paho keeps the message in its in-flight window "
-                + "until a new connection with a clean session"));
+                + "until a new connection with a clean session",
+                MqttErrorCode.Qos2AnsweredWithPuback));
             return;
         }
         GivePlaceBack();
