@@ -29,9 +29,12 @@ switch (args)
     case ["connect", var uri, var seconds] when int.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out int timeout):
         return Connect(uri, timeout);
     case ["async-publish", var uri, var clientId, var store, var count] when int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out int messages):
-        return await AsyncPublishAsync(uri, clientId, store, messages, null);
+        return await AsyncPublishAsync(uri, clientId, store, messages, null, 1000);
+    case ["async-publish", var uri, var clientId, var store, var count, var window]
+        when int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out int messages) && int.TryParse(window, NumberStyles.None, CultureInfo.InvariantCulture, out int maxInflight):
+        return await AsyncPublishAsync(uri, clientId, store, messages, null, maxInflight);
     case ["async-resume", var uri, var clientId, var store, var connectUri]:
-        return await AsyncPublishAsync(uri, clientId, store, 0, connectUri);
+        return await AsyncPublishAsync(uri, clientId, store, 0, connectUri, 1000);
     case ["consume-shared", var uri, var clientId, var group, var filter]:
         return await ConsumeSharedAsync(uri, clientId, group, filter);
     case ["async-connect", var uri]:
@@ -39,7 +42,7 @@ switch (args)
     case ["paho-version"]:
         return PahoVersion();
     default:
-        Console.Error.WriteLine("usage: PahoSharp.Probe async-connect URI | paho-version | connect URI SECONDS | async-publish URI CLIENT_ID STORE COUNT | async-resume URI CLIENT_ID STORE CONNECT_URI | consume-shared URI CLIENT_ID GROUP FILTER");
+        Console.Error.WriteLine("usage: PahoSharp.Probe async-connect URI | paho-version | connect URI SECONDS | async-publish URI CLIENT_ID STORE COUNT [MAX_INFLIGHT] | async-resume URI CLIENT_ID STORE CONNECT_URI | consume-shared URI CLIENT_ID GROUP FILTER");
         return 2;
 }
 
@@ -88,7 +91,7 @@ static int Connect(string uri, int timeout)
     return status;
 }
 
-static async Task<int> AsyncPublishAsync(string uri, string clientId, string store, int count, string? connectUri)
+static async Task<int> AsyncPublishAsync(string uri, string clientId, string store, int count, string? connectUri, int maxInflight)
 {
     ClientPersistence persistence = store switch
     {
@@ -100,7 +103,7 @@ static async Task<int> AsyncPublishAsync(string uri, string clientId, string sto
     using var client = new MqttAsyncClient(new MqttClientOptions { ServerUri = uri, ClientId = clientId, Persistence = persistence });
     try
     {
-        var options = new ConnectOptions { CleanSession = false, MaxInflight = 1000 };
+        var options = new ConnectOptions { CleanSession = false, MaxInflight = maxInflight };
         if (connectUri is not null)
             options.ServerUris.Add(connectUri);
         await client.ConnectAsync(options);
