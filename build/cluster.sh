@@ -11,7 +11,7 @@
 #   0.0.0.0); no management plugin. Joins node 2 to node 1, enables rabbitmq_mqtt on both. The
 #   subscriber's session queue is a durable classic queue on the node it connects to
 #   (mqtt.durable_queue_type = classic); --queue-type quorum makes it a quorum queue on both nodes,
-#   which loses its majority when one of two nodes stops (the run then fails: see the README).
+#   which loses its majority when one of two nodes stops (the run then fails: see docs/cluster.md).
 # - Runs tests/PahoSharp.Cluster: the publisher with server URIs [node 1, node 2] and automatic
 #   reconnect, the subscriber (clean session false, QoS 1) on the other node. When the program asks
 #   (after --stop-at acknowledgements), stops the publisher's node: `rabbitmqctl stop_app`, or with

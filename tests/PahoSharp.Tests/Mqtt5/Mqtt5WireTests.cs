@@ -19,7 +19,7 @@ namespace PahoSharp.Tests.Mqtt5;
 /// code with paho (the independent MQTT 5 subscriber, a recording proxy in front of Mosquitto 2), what
 /// an independent publisher sends is what they hand over, and the answers Mosquitto cannot give come
 /// from an in-process MQTTnet.Server. Expected bytes are written here by hand from the specification,
-/// with Mosquitto 2.0.11's known changes (README, "The MQTT 5 peer"): it drops the Topic Alias and
+/// with Mosquitto 2.0.11's known changes (docs/testing.md, "The MQTT 5 peer"): it drops the Topic Alias and
 /// writes the Message Expiry Interval last, as the whole seconds left.
 /// </summary>
 public sealed class Mqtt5WireTests : BrokerTest
