@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The README's test command: sets everything up (build/setup.sh), runs the C tests of the paho patches
+# The README's test command: sets everything up (build/setup.sh), runs the unit tier first
+# (tests/PahoSharp.UnitTests: no broker, no network, a few seconds), then the C tests of the paho patches
 # (ctest), then the .NET tests against real
 # brokers that the tests start on free loopback ports, then the scale-out run on a 2-node RabbitMQ
 # cluster (build/cluster.sh, about 45 s).
@@ -51,16 +52,26 @@ set -- ${passed[@]+"${passed[@]}"}
 bash "$root/build/setup.sh"
 
 log=$(mktemp)
+unit_log=$(mktemp)
 cluster_log=$(mktemp)
 native_log=$(mktemp)
-trap 'rm -f "$log" "$cluster_log" "$native_log"' EXIT
+trap 'rm -f "$log" "$unit_log" "$cluster_log" "$native_log"' EXIT
 status=0
+
+# The unit tier first: it needs no broker and answers in seconds (a --filter applies to it too).
+echo "== dotnet test tests/PahoSharp.UnitTests: the unit tier (no broker)"
+unit_status=0
+unit_started=$SECONDS
+dotnet test "$root/tests/PahoSharp.UnitTests/PahoSharp.UnitTests.csproj" -c "$configuration" --no-build -nologo \
+  --logger "console;verbosity=normal" --blame-hang-timeout 2m "$@" 2>&1 | tee "$unit_log" || unit_status=$?
+unit_seconds=$((SECONDS - unit_started))
 
 # The C-level tests of native/paho-patches (ctest; see native/tests).
 echo "== ctest: the C tests of native/paho-patches"
 native_status=0
 ctest --test-dir "$root/artifacts/cmake" --output-on-failure 2>&1 | tee "$native_log" || native_status=$?
-dotnet test "$root/PahoSharp.sln" -c "$configuration" --no-build -nologo \
+# The integration tier: the test project of the solution that starts brokers (the unit tier ran above).
+dotnet test "$root/tests/PahoSharp.Tests/PahoSharp.Tests.csproj" -c "$configuration" --no-build -nologo \
   --logger "console;verbosity=normal" --blame-hang-timeout 10m "$@" 2>&1 | tee "$log" || status=$?
 
 cluster_status=0
@@ -78,9 +89,27 @@ if $arm64; then
   bash "$root/build/arm64-check.sh" 2>&1 | tee "$arm64_log" || arm64_status=$?
 fi
 
-# One plain summary line over every test assembly (from each run's "Total tests:" block), and one
-# for the cluster run.
+# One plain summary line per tier (from each run's "Total tests:" block), and one for the cluster run.
 echo
+# Prints "<label>: N passed, N failed, N skipped<suffix>" from a dotnet test log; nothing if no tests ran.
+summarise() {
+  awk -v label="$1" -v suffix="$2" '/^Test Run Aborted/ { aborted = 1 }
+     /^Total tests:/ { inblock = 1; found = 1; next }
+     inblock && $1 == "Passed:" { passed += $2; next }
+     inblock && $1 == "Failed:" { failed += $2; next }
+     inblock && $1 == "Skipped:" { skipped += $2; next }
+     inblock && $1 != "Total" { inblock = 0 }
+     END { if (found) printf "%s: %d passed, %d failed, %d skipped%s%s\n", label, passed, failed, skipped, suffix, aborted ? " (ABORTED: the test host crashed; see above)" : "" }' "$3"
+}
+unit_summary=$(summarise unit " in ${unit_seconds} s (tests/PahoSharp.UnitTests, no broker)" "$unit_log")
+if [[ -n $unit_summary ]]; then
+  echo "$unit_summary"
+elif ((unit_status == 0)) && grep -q '^No test matches the given testcase filter' "$unit_log"; then
+  echo "unit: no unit test matches the filter"
+else
+  echo "unit: the unit tier did not run (dotnet test exit status $unit_status)"
+  ((unit_status != 0)) || unit_status=1
+fi
 native_summary=$(sed -n 's/^\([0-9]*\)% tests passed, \([0-9]*\) tests failed out of \([0-9]*\)$/\3 \2/p' "$native_log" | tail -n1)
 if [[ -n $native_summary ]]; then
   read -r native_total native_failed <<<"$native_summary"
@@ -90,17 +119,11 @@ else
   ((native_status != 0)) || native_status=1
 fi
 # A run whose test host crashed says so: its counts stop at the crash.
-awk '/^Test Run Aborted/ { aborted = 1 }
-     /^Total tests:/ { inblock = 1; found = 1; next }
-     inblock && $1 == "Passed:" { passed += $2; next }
-     inblock && $1 == "Failed:" { failed += $2; next }
-     inblock && $1 == "Skipped:" { skipped += $2; next }
-     inblock && $1 != "Total" { inblock = 0 }
-     END { if (found) printf "tests: %d passed, %d failed, %d skipped%s\n", passed, failed, skipped, aborted ? " (ABORTED: the test host crashed; see above)" : "" }' "$log"
-# CI shows the end of this output: the failed tests' names and messages come again here.
+summarise tests "" "$log"
+# CI shows the end of this output: the failed tests' names and messages come again here, of both tiers.
 awk '/^  Failed / { shown = 1; lines = 0; print; next }
      shown && (/^  (Passed|Failed|Skipped) / || /Stack Trace:/ || /^Standard Output/) { shown = 0 }
-     shown && lines < 16 { lines++; print }' "$log"
+     shown && lines < 16 { lines++; print }' "$unit_log" "$log"
 if $cluster; then
   messages=$(sed -n 's/^  stream: *\([0-9]*\) QoS 1.*/\1/p' "$cluster_log")
   missing=$(sed -n 's/^  missing: *\([0-9]*\).*/\1/p' "$cluster_log")
@@ -117,6 +140,7 @@ if $arm64; then
     echo "arm64: FAILED (exit status $arm64_status; $(sed -n 's/^arm64-check: FAILED (\(.*\))$/\1/p' "$arm64_log" | tail -n1); see above or $arm64_log)"
   fi
 fi
+((status != 0)) || status=$unit_status
 ((status != 0)) || status=$cluster_status
 ((status != 0)) || status=$arm64_status
 ((status != 0)) || status=$native_status

@@ -24,6 +24,21 @@ internal sealed class PendingTokens
     /// <summary>Whether paho holds the QoS 1 or 2 publication of this message id, unsent or in flight.</summary>
     public bool Holds(int messageId) => messageIds.Contains(messageId);
 
+    /// <summary>paho's list of tokens, without its -1 end: 0 for each unsent QoS 0 publication, else a message id.</summary>
+    public static PendingTokens Of(ReadOnlySpan<int> tokens)
+    {
+        var messageIds = new HashSet<int>();
+        int unsentAtMostOnce = 0;
+        foreach (int token in tokens)
+        {
+            if (token == 0)
+                unsentAtMostOnce++;
+            else
+                messageIds.Add(token);
+        }
+        return new PendingTokens(messageIds, unsentAtMostOnce);
+    }
+
     /// <summary>paho's view now; null if paho could not give it (no memory).</summary>
     public static unsafe PendingTokens? Read(nint client)
     {
@@ -32,17 +47,11 @@ internal sealed class PendingTokens
         {
             if (MQTTAsyncApi.MQTTAsync_getPendingTokens(client, &tokens) != MQTTAsyncConstants.MQTTASYNC_SUCCESS)
                 return null;
-            var messageIds = new HashSet<int>();
-            int unsentAtMostOnce = 0;
             // NULL when paho holds nothing; otherwise ended by -1.
-            for (int i = 0; tokens is not null && tokens[i] != -1; i++)
-            {
-                if (tokens[i] == 0)
-                    unsentAtMostOnce++;
-                else
-                    messageIds.Add(tokens[i]);
-            }
-            return new PendingTokens(messageIds, unsentAtMostOnce);
+            int count = 0;
+            while (tokens is not null && tokens[count] != -1)
+                count++;
+            return Of(new ReadOnlySpan<int>(tokens, count));
         }
         finally
         {
