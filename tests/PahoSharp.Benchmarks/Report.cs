@@ -228,7 +228,7 @@ internal static class Report
             bool? met = s is null || mqttnet64 is null ? null : s.Min >= 0.5 * mqttnet64.Median;
             Target($"QoS 0, 64 KiB: {heading} >= 0.5x MQTTnet's median in every repetition", met,
                 s is null || mqttnet64 is null ? "no runs" : string.Create(CultureInfo.InvariantCulture,
-                    $"slowest repetition {Rate(s.Min)} = {s.Min / mqttnet64.Median:F2}x MQTTnet's median {Rate(mqttnet64.Median)}"));
+                    $"slowest repetition {Rate(s.Min)} = {RatioText(s.Min / mqttnet64.Median)} MQTTnet's median {Rate(mqttnet64.Median)}"));
         }
 
         // 2. Async connect + disconnect.
@@ -348,7 +348,11 @@ internal static class Report
         {
             return "n/a";
         }
-        double ratio = over.Median / under.Median;
+        return RatioText(over.Median / under.Median);
+    }
+
+    private static string RatioText(double ratio)
+    {
         return ratio >= 100
             ? ratio.ToString("N0", CultureInfo.InvariantCulture) + "x"
             : ratio.ToString(ratio < 0.1 ? "0.0###" : "F2", CultureInfo.InvariantCulture) + "x";
