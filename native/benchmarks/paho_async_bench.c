@@ -26,6 +26,18 @@
  *   connect    createWithOptions + setCallbacks + connect + disconnect + destroy cycles, each
  *              connect and disconnect awaited through its onSuccess
  *
+ * The scale row, build/bench.sh's "many clients in one process" (the same steps as ScaleRunner.cs in
+ * tests/PahoSharp.Benchmarks):
+ *
+ *   paho_async_bench ADDRESS scale CLIENTS [BURSTS]
+ *
+ * connects CLIENTS clients at once (every MQTTAsync_connect issued, then all onSuccess awaited),
+ * then BURSTS times (3 by default) sends one QoS 1 message from every client at once and times until
+ * every onSuccess; memory (resident set) and threads per client are the process's growth from before
+ * the first client to all connected, divided by CLIENTS. It prints one line:
+ *
+ *   SCALE {"client":"paho-c-async","clients":1000,"connect_seconds":0.9,"burst_ms":[150.2,...],...}
+ *
  * The client is made with MQTTAsync_createWithOptions and paho's default create options, as
  * MqttAsyncClient makes it. With create options, MQTTAsync_sendMessage refuses a publication with
  * MQTTASYNC_MAX_BUFFERED_MESSAGES once maxBufferedMessages (100 by default) commands wait in paho's
@@ -47,6 +59,8 @@
 #include <unistd.h>
 
 #include <MQTTAsync.h>
+
+static const char* loaded_paho_version(void);
 
 #define EXIT_USAGE 2
 #define TOPIC "pahosharp/bench/paho-c-async"
@@ -327,12 +341,195 @@ static long connect_run(const char* address, const char* client_id, long count, 
     return i;
 }
 
+/* Completions counted across many clients: the scale row's connects and bursts. */
+static struct window g_many = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0};
+
+static void many_succeeded(void* context, MQTTAsync_successData* response)
+{
+    (void)context;
+    (void)response;
+    pthread_mutex_lock(&g_many.mutex);
+    g_many.completed++;
+    pthread_cond_broadcast(&g_many.cond);
+    pthread_mutex_unlock(&g_many.mutex);
+}
+
+static void many_failed(void* context, MQTTAsync_failureData* response)
+{
+    (void)context;
+    pthread_mutex_lock(&g_many.mutex);
+    g_many.completed++;
+    if (g_many.failure == 0)
+        g_many.failure = response != NULL && response->code != 0 ? response->code : MQTTASYNC_FAILURE;
+    pthread_cond_broadcast(&g_many.cond);
+    pthread_mutex_unlock(&g_many.mutex);
+}
+
+static void many_reset(void)
+{
+    pthread_mutex_lock(&g_many.mutex);
+    g_many.completed = 0;
+    g_many.failure = 0;
+    pthread_mutex_unlock(&g_many.mutex);
+}
+
+/* Blocks until `count` completions (at most 120 s); 1 if all succeeded. */
+static int many_wait(long count)
+{
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += 120;
+    int timed_out = 0;
+    pthread_mutex_lock(&g_many.mutex);
+    while (g_many.completed < count && !timed_out)
+        timed_out = pthread_cond_timedwait(&g_many.cond, &g_many.mutex, &deadline) == ETIMEDOUT;
+    int ok = g_many.completed >= count && g_many.failure == 0;
+    if (!ok)
+        fprintf(stderr, "paho_async_bench: %ld of %ld completed, first failure %d\n", g_many.completed, count, g_many.failure);
+    pthread_mutex_unlock(&g_many.mutex);
+    return ok;
+}
+
+static long resident_bytes(void)
+{
+    long pages = 0, resident = 0;
+    FILE* statm = fopen("/proc/self/statm", "r");
+    if (statm == NULL)
+        return 0;
+    if (fscanf(statm, "%ld %ld", &pages, &resident) != 2)
+        resident = 0;
+    fclose(statm);
+    return resident * sysconf(_SC_PAGESIZE);
+}
+
+static int thread_count(void)
+{
+    char line[256];
+    int threads = 0;
+    FILE* status = fopen("/proc/self/status", "r");
+    if (status == NULL)
+        return 0;
+    while (fgets(line, sizeof line, status) != NULL)
+        if (sscanf(line, "Threads: %d", &threads) == 1)
+            break;
+    fclose(status);
+    return threads;
+}
+
+static int scale_run(const char* address, long clients, int bursts)
+{
+    static char payload[SMALL_PAYLOAD] = "scale burst 16 B";
+    MQTTAsync* all = calloc((size_t)clients, sizeof(MQTTAsync));
+    if (all == NULL)
+        return 1;
+    char client_id[80];
+    /* One client through the whole cycle first: paho's threads are not counted per client. */
+    MQTTAsync warm;
+    snprintf(client_id, sizeof client_id, "paho_scale_%ld_warmup", (long)getpid());
+    if (connect_client(&warm, address, client_id, 1, 10) != MQTTASYNC_SUCCESS)
+        return 1;
+    close_client(&warm);
+    long rss_before = resident_bytes();
+    int threads_before = thread_count();
+
+    double start = now_seconds();
+    many_reset();
+    MQTTAsync_connectOptions options = MQTTAsync_connectOptions_initializer;
+    options.keepAliveInterval = 60;
+    options.cleansession = 1;
+    options.connectTimeout = 60;
+    options.onSuccess = many_succeeded;
+    options.onFailure = many_failed;
+    for (long i = 0; i < clients; ++i)
+    {
+        MQTTAsync_createOptions create = MQTTAsync_createOptions_initializer;
+        snprintf(client_id, sizeof client_id, "paho_scale_%ld_%ld", (long)getpid(), i);
+        int rc = MQTTAsync_createWithOptions(&all[i], address, client_id, MQTTCLIENT_PERSISTENCE_NONE, NULL, &create);
+        if (rc == MQTTASYNC_SUCCESS)
+            rc = MQTTAsync_setCallbacks(all[i], NULL, on_connection_lost, on_message, NULL);
+        if (rc == MQTTASYNC_SUCCESS)
+            rc = MQTTAsync_connect(all[i], &options);
+        if (rc != MQTTASYNC_SUCCESS)
+        {
+            fprintf(stderr, "paho_async_bench: client %ld of %ld: create or connect: %d\n", i, clients, rc);
+            return 1;
+        }
+    }
+    if (!many_wait(clients))
+    {
+        printf("SCALE {\"client\":\"paho-c-async\",\"clients\":%ld,\"error\":\"%ld of %ld connected after %.1f s; first failure %d\"}\n",
+               clients, g_many.completed, clients, now_seconds() - start, g_many.failure);
+        return 1;
+    }
+    double connect_seconds = now_seconds() - start;
+    long rss_after = resident_bytes();
+    int threads_after = thread_count();
+
+    char bursts_text[256] = "";
+    size_t used = 0;
+    for (int b = 0; b < bursts; ++b)
+    {
+        many_reset();
+        double burst_start = now_seconds();
+        MQTTAsync_responseOptions response = MQTTAsync_responseOptions_initializer;
+        response.onSuccess = many_succeeded;
+        response.onFailure = many_failed;
+        for (long i = 0; i < clients; ++i)
+        {
+            int rc = MQTTAsync_send(all[i], "pahosharp/bench/scale", SMALL_PAYLOAD, payload, 1, 0, &response);
+            if (rc != MQTTASYNC_SUCCESS)
+            {
+                fprintf(stderr, "paho_async_bench: client %ld: MQTTAsync_send: %d\n", i, rc);
+                return 1;
+            }
+        }
+        if (!many_wait(clients))
+        {
+            printf("SCALE {\"client\":\"paho-c-async\",\"clients\":%ld,\"error\":\"all connected in %.1f s; burst %d: %ld of %ld completed after %.1f s, first failure %d\"}\n",
+                   clients, connect_seconds, b + 1, g_many.completed, clients, now_seconds() - burst_start, g_many.failure);
+            return 1;
+        }
+        if (used < sizeof bursts_text)
+            used += (size_t)snprintf(bursts_text + used, sizeof bursts_text - used, "%s%.1f", b > 0 ? "," : "",
+                                     (now_seconds() - burst_start) * 1000);
+    }
+
+    many_reset();
+    MQTTAsync_disconnectOptions disconnect = MQTTAsync_disconnectOptions_initializer;
+    disconnect.timeout = 1000;
+    disconnect.onSuccess = many_succeeded;
+    disconnect.onFailure = many_failed;
+    for (long i = 0; i < clients; ++i)
+        if (MQTTAsync_disconnect(all[i], &disconnect) != MQTTASYNC_SUCCESS)
+            many_failed(NULL, NULL);
+    many_wait(clients);
+    for (long i = 0; i < clients; ++i)
+        MQTTAsync_destroy(&all[i]);
+    free(all);
+    printf("SCALE {\"client\":\"paho-c-async\",\"paho\":\"%s\",\"clients\":%ld,\"connect_seconds\":%.3f,\"burst_ms\":[%s],"
+           "\"memory_kib_per_client\":%.2f,\"threads_per_client\":%.4f,\"threads\":%d}\n",
+           loaded_paho_version(), clients, connect_seconds, bursts_text, (double)(rss_after - rss_before) / 1024.0 / (double)clients,
+           (double)(threads_after - threads_before) / (double)clients, threads_after);
+    return 0;
+}
+
+/* The version of the paho library this process loaded (\"1.3.15+pahosharp.5\" when patched), for the
+ * result line: build/bench.sh runs the patched and the unpatched build side by side. */
+static const char* loaded_paho_version(void)
+{
+    for (MQTTAsync_nameValue* info = MQTTAsync_getVersionInfo(); info != NULL && info->name != NULL; ++info)
+        if (strcmp(info->name, "Version") == 0)
+            return info->value;
+    return "unknown";
+}
+
 static int usage(const char* program)
 {
     fprintf(stderr,
             "usage: %s ADDRESS ROW COUNT [MAX_SECONDS]\n"
-            "  ROW: qos0 qos0_64k qos1_w1 qos1_w10 qos2_w1 qos2_w10 qos1_w100_max10 seed connect\n",
-            program);
+            "  ROW: qos0 qos0_64k qos1_w1 qos1_w10 qos2_w1 qos2_w10 qos1_w100_max10 seed connect\n"
+            "   or: %s ADDRESS scale CLIENTS [BURSTS]\n",
+            program, program);
     return EXIT_USAGE;
 }
 
@@ -349,6 +546,9 @@ int main(int argc, char* argv[])
     double max_seconds = 30;
     if (argc == 5 && ((max_seconds = strtod(argv[4], &end)) <= 0 || *end != '\0'))
         return usage(argv[0]);
+
+    if (strcmp(row, "scale") == 0)
+        return scale_run(address, count, argc == 5 ? (int)max_seconds : 3);
 
     int qos = 0, window = 0, max_inflight = 0, payload_len = SMALL_PAYLOAD;
     enum { PUBLISH, SEED, CONNECT } kind = PUBLISH;
@@ -409,7 +609,7 @@ int main(int argc, char* argv[])
         return 1;
     }
     double seconds = stop - start;
-    printf("RESULT {\"client\":\"paho-c-async\",\"row\":\"%s\",\"count\":%ld,\"seconds\":%.6f,\"rate\":%.1f}\n",
-           row, done, seconds, (double)done / seconds);
+    printf("RESULT {\"client\":\"paho-c-async\",\"row\":\"%s\",\"count\":%ld,\"seconds\":%.6f,\"rate\":%.1f,\"paho\":\"%s\"}\n",
+           row, done, seconds, (double)done / seconds, loaded_paho_version());
     return 0;
 }

@@ -234,6 +234,16 @@ static long connect_run(const char* address, const char* client_id, long count, 
     return i;
 }
 
+/* The version of the paho library this process loaded (\"1.3.15+pahosharp.5\" when patched), for the
+ * result line: build/bench.sh runs the patched and the unpatched build side by side. */
+static const char* loaded_paho_version(void)
+{
+    for (MQTTClient_nameValue* info = MQTTClient_getVersionInfo(); info != NULL && info->name != NULL; ++info)
+        if (strcmp(info->name, "Version") == 0)
+            return info->value;
+    return "unknown";
+}
+
 static int usage(const char* program)
 {
     fprintf(stderr,
@@ -315,7 +325,7 @@ int main(int argc, char* argv[])
         return 1;
     }
     double seconds = stop - start;
-    printf("RESULT {\"client\":\"paho-c\",\"row\":\"%s\",\"count\":%ld,\"seconds\":%.6f,\"rate\":%.1f}\n",
-           row, done, seconds, (double)done / seconds);
+    printf("RESULT {\"client\":\"paho-c\",\"row\":\"%s\",\"count\":%ld,\"seconds\":%.6f,\"rate\":%.1f,\"paho\":\"%s\"}\n",
+           row, done, seconds, (double)done / seconds, loaded_paho_version());
     return 0;
 }

@@ -12,7 +12,8 @@ namespace PahoSharp.Benchmarks;
 ///   RESULT {"client":"pahosharp","row":"qos0","count":200000,"seconds":0.8,"rate":250000.0}
 /// Micro mode: PahoSharp.Benchmarks --micro [BenchmarkDotNet arguments]
 /// MQTTnet investigation: PahoSharp.Benchmarks --investigate-mqttnet ADDRESS
-/// Table: PahoSharp.Benchmarks --report RUNS_JSONL RESULTS_JSON PAHO_BUILD MACHINE (build/bench.sh)
+/// Scale row: PahoSharp.Benchmarks --scale pahosharp-async|mqttnet ADDRESS N [BURSTS] (ScaleRunner)
+/// Table: PahoSharp.Benchmarks --report RUNS_JSONL RESULTS_JSON PAHO_BUILD MACHINE [SCALE_JSONL [NOISE_JSONL]] (build/bench.sh)
 /// </summary>
 internal static class Program
 {
@@ -23,9 +24,20 @@ internal static class Program
             BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..], MicroConfig.Create());
             return 0;
         }
-        if (args.Length == 5 && args[0] == "--report")
+        if (args.Length is >= 5 and <= 7 && args[0] == "--report")
         {
-            return Report.Run(args[1], args[2], args[3], args[4]);
+            return Report.Run(args[1], args[2], args[3], args[4], args.Length > 5 ? args[5] : null, args.Length > 6 ? args[6] : null);
+        }
+        if (args.Length is 4 or 5 && args[0] == "--scale"
+            && Uri.TryCreate(args[2], UriKind.Absolute, out var scaleAddress)
+            && int.TryParse(args[3], NumberStyles.None, CultureInfo.InvariantCulture, out int scaleClients) && scaleClients > 0)
+        {
+            int bursts = 3;
+            if (args.Length == 5 && (!int.TryParse(args[4], NumberStyles.None, CultureInfo.InvariantCulture, out bursts) || bursts <= 0))
+            {
+                return Usage();
+            }
+            return ScaleRunner.Run(args[1], scaleAddress, scaleClients, bursts);
         }
         if (args.Length == 2 && args[0] == "--investigate-mqttnet" && Uri.TryCreate(args[1], UriKind.Absolute, out var brokerUri))
         {
@@ -77,6 +89,7 @@ internal static class Program
     {
         Console.Error.WriteLine("usage: PahoSharp.Benchmarks pahosharp|pahosharp-async|mqttnet|mqttnet-naive|raw-async|raw-async-tasks|raw-async-tasks-cw ADDRESS ROW COUNT [MAX_SECONDS]");
         Console.Error.WriteLine($"       ROW: {string.Join(' ', Row.All.Select(r => r.Name))}");
+        Console.Error.WriteLine("   or: PahoSharp.Benchmarks --scale pahosharp-async|mqttnet ADDRESS N [BURSTS]");
         Console.Error.WriteLine("   or: PahoSharp.Benchmarks --micro [BenchmarkDotNet arguments]");
         return 2;
     }
