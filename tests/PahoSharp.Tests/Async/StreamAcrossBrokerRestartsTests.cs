@@ -21,6 +21,7 @@ public sealed class StreamAcrossBrokerRestartsTests : AsyncClientTest
     private const int Outstanding = 50;
 
     [TestCase(1000, 1)]
+    [TestCase(5_000, 3, Category = "Reliability")]
     [TestCase(10_000, 3, Category = "Reliability")]
     public async Task NoMessageIsLostAndTheSubscriptionComesBack(int count, int kills)
     {
