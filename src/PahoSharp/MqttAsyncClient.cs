@@ -35,6 +35,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     private readonly ParsedServerUri serverUri;
     private readonly EventDispatcher dispatcher;
     private readonly MessageReaders messageReaders;
+    private readonly MessageHandlers messageHandlers;
     private readonly AsyncOperationSet operations = new();
     private readonly PersistenceBridge? persistence;
     private readonly DropOldestBuffer? dropOldest;
@@ -108,6 +109,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         }
         dispatcher = new EventDispatcher(options.ReceiveBufferCapacity, options.ReceiveBufferFullMode, DispatchAsync, PahoThread.Async, telemetry);
         messageReaders = new MessageReaders(options.ReceiveBufferCapacity, options.ReceiveBufferFullMode, dispatcher);
+        messageHandlers = new MessageHandlers(telemetry);
         callbackId = CallbackRegistry<IAsyncClientCallbacks>.Register(this);
         int rc = AsyncClientCallbacks.Set(handle.DangerousGetHandle(), callbackId, Version == MqttVersion.V5);
         if (rc != MQTTAsyncConstants.MQTTASYNC_SUCCESS)
@@ -552,6 +554,26 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         {
             connectionGate.Release();
         }
+    }
+
+    /// <summary>
+    /// Adds a handler for the received messages whose topic matches <paramref name="topicFilter"/> (MQTT's
+    /// wildcard rules: <see cref="MqttTopicFilter"/>). It does not subscribe: subscribe to a filter that
+    /// covers it too. The client's dispatcher awaits the handler before it goes on to the next message,
+    /// so a handler that is slow holds the next messages back in the bounded receive buffer
+    /// (<see cref="MqttClientOptions.ReceiveBufferCapacity"/>), which then applies its
+    /// <see cref="ReceiveBufferFullMode"/>: with <see cref="ReceiveBufferFullMode.Wait"/>, the broker is
+    /// held back, nothing is lost. Handlers run after <see cref="MessageReceived"/>, in the order added,
+    /// one at a time; one that throws is logged, and the others still get the message.
+    /// </summary>
+    /// <param name="topicFilter">The filter; <c>+</c> and <c>#</c> allowed as whole levels; <c>$share/GROUP/</c> is looked through.</param>
+    /// <param name="handler">Gets each matching message, and a token that fires when the client is disposed.</param>
+    /// <returns>Disposing it removes the handler.</returns>
+    /// <exception cref="ArgumentException">The filter is not valid.</exception>
+    public IDisposable AddMessageHandler(string topicFilter, Func<MqttMessage, CancellationToken, ValueTask> handler)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        return messageHandlers.Add(topicFilter, handler);
     }
 
     /// <summary>
@@ -1176,7 +1198,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         {
             case MqttMessage message:
                 telemetry.Process(this, MessageReceived, message);
-                return messageReaders.DeliverAsync(message, stopping);
+                return messageHandlers.IsEmpty ? messageReaders.DeliverAsync(message, stopping) : messageHandlers.DeliverAsync(message, stopping, messageReaders);
             case ConnectionLostEventArgs lost:
                 ConnectionLost?.Invoke(this, lost);
                 break;

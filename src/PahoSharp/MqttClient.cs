@@ -36,6 +36,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     private readonly int receiveBufferCapacity;
     private readonly ReceiveBufferFullMode receiveBufferFullMode;
     private readonly MessageReaders messageReaders;
+    private readonly MessageHandlers messageHandlers;
     private readonly ClientTelemetry telemetry;
     private readonly PersistenceBridge? persistence;
     private readonly Lock connectionGate = new();
@@ -104,6 +105,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
         }
         dispatcher = new EventDispatcher(receiveBufferCapacity, receiveBufferFullMode, DispatchAsync, PahoThread.Client, telemetry);
         messageReaders = new MessageReaders(receiveBufferCapacity, receiveBufferFullMode, dispatcher);
+        messageHandlers = new MessageHandlers(telemetry);
         deliveries = new DeliveryTracker(ReadPahoPending, PahoThread.Client, telemetry);
         callbackId = CallbackRegistry<IClientCallbacks>.Register(this);
         int rc = ClientCallbacks.Set(handle.DangerousGetHandle(), callbackId, Version == MqttVersion.V5);
@@ -541,6 +543,26 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     }
 
     /// <summary>
+    /// Adds a handler for the received messages whose topic matches <paramref name="topicFilter"/> (MQTT's
+    /// wildcard rules: <see cref="MqttTopicFilter"/>). It does not subscribe: subscribe to a filter that
+    /// covers it too. The client's dispatcher awaits the handler before it goes on to the next message,
+    /// so a handler that is slow holds the next messages back in the bounded receive buffer
+    /// (<see cref="MqttClientOptions.ReceiveBufferCapacity"/>), which then applies its
+    /// <see cref="ReceiveBufferFullMode"/>: with <see cref="ReceiveBufferFullMode.Wait"/>, the broker is
+    /// held back, nothing is lost. Handlers run after <see cref="MessageReceived"/>, in the order added,
+    /// one at a time; one that throws is logged, and the others still get the message.
+    /// </summary>
+    /// <param name="topicFilter">The filter; <c>+</c> and <c>#</c> allowed as whole levels; <c>$share/GROUP/</c> is looked through.</param>
+    /// <param name="handler">Gets each matching message, and a token that fires when the client is disposed.</param>
+    /// <returns>Disposing it removes the handler.</returns>
+    /// <exception cref="ArgumentException">The filter is not valid.</exception>
+    public IDisposable AddMessageHandler(string topicFilter, Func<MqttMessage, CancellationToken, ValueTask> handler)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        return messageHandlers.Add(topicFilter, handler);
+    }
+
+    /// <summary>
     /// The messages received from this call on, until the client is disposed or
     /// <paramref name="cancellationToken"/> fires. The stream buffers from the call, not from the
     /// first read, so nothing that arrives in between is missed; it holds at most the receive buffer's
@@ -865,7 +887,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
         {
             case MqttMessage message:
                 telemetry.Process(this, MessageReceived, message);
-                return messageReaders.DeliverAsync(message, stopping);
+                return messageHandlers.IsEmpty ? messageReaders.DeliverAsync(message, stopping) : messageHandlers.DeliverAsync(message, stopping, messageReaders);
             case ConnectionLostEventArgs lost:
                 ConnectionLost?.Invoke(this, lost);
                 break;
