@@ -199,7 +199,16 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
         // Before the first await: a subscription made from here on waits for this connect.
         connection.Connecting();
-        await connectionGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await connectionGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Never started: a subscription that waits for it must not wait for ever.
+            connection.Stopped();
+            throw;
+        }
         long started = ClientTelemetry.ConnectStarting();
         try
         {

@@ -144,15 +144,26 @@ internal static class ConnectErrorLog
             Add(new Entry(clientId, "", -1, Describe(errno), Environment.TickCount64));
     }
 
-    // "NAME with rc N"
+    // "NAME with rc N": N is getaddrinfo's EAI code; only EAI_NONAME (-2) and EAI_NODATA (-5) say the name does not exist.
     private static void RememberUnknownName(ReadOnlySpan<byte> rest)
     {
         int end = rest.IndexOf(" with rc "u8);
         if (end <= 0)
             return;
         string host = HostOf(Encoding.UTF8.GetString(rest[..end]), -1);
+        int? code = LastNumber(rest[(end + 9)..]);
+        string cause = code is -2 or -5
+            ? ConnectFailure.NoSuchHost
+            : $"the name did not resolve (getaddrinfo error {code?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}, a DNS failure other than \"no such host\")";
         lock (Gate)
-            Add(new Entry(null, host, -1, ConnectFailure.NoSuchHost, Environment.TickCount64));
+            Add(new Entry(null, host, -1, cause, Environment.TickCount64));
+    }
+
+    private static int? LastNumber(ReadOnlySpan<byte> text)
+    {
+        bool negative = text.Length > 0 && text[0] == '-';
+        ReadOnlySpan<byte> digits = negative ? text[1..] : text;
+        return int.TryParse(digits[..Digits(digits)], out int value) ? (negative ? -value : value) : null;
     }
 
     private static string HostOf(string address, int port)
@@ -166,12 +177,7 @@ internal static class ConnectErrorLog
     private static int? LastNumberInParentheses(ReadOnlySpan<byte> line)
     {
         int open = line.LastIndexOf((byte)'(');
-        if (open < 0)
-            return null;
-        ReadOnlySpan<byte> rest = line[(open + 1)..];
-        bool negative = rest.Length > 0 && rest[0] == '-';
-        ReadOnlySpan<byte> digits = negative ? rest[1..] : rest;
-        return int.TryParse(digits[..Digits(digits)], out int value) ? (negative ? -value : value) : null;
+        return open < 0 ? null : LastNumber(line[(open + 1)..]);
     }
 
     private static void Add(Entry entry)

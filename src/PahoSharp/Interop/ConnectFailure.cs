@@ -53,6 +53,8 @@ internal static class ConnectFailure
         string seconds = Math.Ceiling(timeout.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         if (logged == NoSuchHost)
             return $"no such host: the name in the URI does not resolve (check its spelling, and the DNS this machine uses)";
+        if (logged is not null && logged.StartsWith("the name did not resolve", StringComparison.Ordinal))
+            return logged;
         if (logged is not null && logged.StartsWith(Refused, StringComparison.OrdinalIgnoreCase))
             return "connection refused: nothing accepts connections at that address and port (is the broker running, and is the port right?)";
         if (logged is not null)

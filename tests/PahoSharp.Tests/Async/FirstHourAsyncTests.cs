@@ -25,6 +25,21 @@ public sealed class FirstHourAsyncTests : AsyncClientTest
     }
 
     [Test]
+    public async Task ANameThatDoesNotExistSaysNoSuchHost()
+    {
+        // .invalid never resolves (RFC 2606); a machine whose DNS does not answer at all says that instead.
+        const string Uri = "tcp://no-such-host.invalid:1883";
+        MqttAsyncClient client = NewClient(serverUri: Uri);
+
+        MqttException? error = await Assert.ThrowsAsync<MqttException>(() => client.ConnectAsync(new ConnectOptions { ConnectTimeout = TimeSpan.FromSeconds(5) }).WaitAsync(Timeout));
+
+        TestContext.Out.WriteLine(error!.Message);
+        Assert.That(error.ReturnCode, Is.EqualTo(MqttReturnCode.Failure));
+        Assert.That(error.Message, Does.Contain(Uri));
+        Assert.That(error.Message, Does.Contain("no such host").Or.Contain("did not resolve"));
+    }
+
+    [Test]
     public async Task AnMqttsUriWithoutTlsOptionsIsAnArgumentExceptionThatSaysSo()
     {
         MqttAsyncClient client = NewClient(serverUri: "mqtts://127.0.0.1:8883");

@@ -25,6 +25,21 @@ public sealed class FirstHourTests : ClientTest
     }
 
     [Test]
+    public void ANameThatDoesNotExistSaysNoSuchHost()
+    {
+        // .invalid never resolves (RFC 2606); a machine whose DNS does not answer at all says that instead.
+        const string Uri = "tcp://no-such-host.invalid:1883";
+        using var client = new MqttClient(Uri, "no-such-host");
+
+        var error = Assert.Throws<MqttException>(() => client.Connect(new ConnectOptions { ConnectTimeout = TimeSpan.FromSeconds(5) }));
+
+        TestContext.Out.WriteLine(error!.Message);
+        Assert.That(error.ReturnCode, Is.EqualTo(MqttReturnCode.Failure));
+        Assert.That(error.Message, Does.Contain(Uri));
+        Assert.That(error.Message, Does.Contain("no such host").Or.Contain("did not resolve"));
+    }
+
+    [Test]
     public void AnMqttsUriWithoutTlsOptionsIsAnArgumentExceptionThatSaysSo()
     {
         using var client = new MqttClient("mqtts://127.0.0.1:8883", "no-tls");
