@@ -67,7 +67,13 @@ public sealed class ConnectOptions
         }
     }
 
-    /// <summary>How long a connection attempt may take, rounded up to whole seconds for paho; at most <see cref="MaxConnectTimeout"/>.</summary>
+    /// <summary>
+    /// How long a connect may take, name resolution included, rounded up to whole seconds for paho; at
+    /// most <see cref="MaxConnectTimeout"/>. 30 s by default. paho's <c>MQTTAsync</c> looks at connect
+    /// timeouts every 3 s, so <see cref="MqttAsyncClient"/> may take up to 3 s more; each of
+    /// <see cref="ServerUris"/> gets the whole timeout; and a client created with
+    /// <see cref="MqttVersion.Default"/> tries MQTT 3.1 after a failed MQTT 3.1.1 attempt.
+    /// </summary>
     public TimeSpan ConnectTimeout
     {
         get => connectTimeout;
