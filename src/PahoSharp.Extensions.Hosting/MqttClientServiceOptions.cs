@@ -31,9 +31,9 @@ public sealed class MqttClientServiceOptions
     [Required]
     public string ClientId { get; set; } = "";
 
-    /// <summary>The MQTT version (<c>Default</c>: 3.1.1 falling back to 3.1; <c>V3_1_1</c>; <c>V5</c>).</summary>
+    /// <summary>The MQTT version (<c>V3_1_1</c>, the default; <c>V5</c>; <c>Default</c>: paho's 3.1.1, then 3.1 after any failure).</summary>
     [EnumDataType(typeof(MqttVersion))]
-    public MqttVersion Version { get; set; } = MqttVersion.Default;
+    public MqttVersion Version { get; set; } = MqttVersion.V3_1_1;
 
     /// <summary>The longest silence before the client pings; whole seconds up to 65,535, zero for none. 60 s by default.</summary>
     public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(60);

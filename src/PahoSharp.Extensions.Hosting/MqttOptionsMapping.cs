@@ -76,7 +76,6 @@ internal sealed class MqttOptionsMapping
         var connect = new ConnectOptions
         {
             CleanSession = options.CleanSession,
-            MqttVersion = options.Version,
         };
         Try("KeepAlive", () => connect.KeepAlive = options.KeepAlive);
         Try("ConnectTimeout", () => connect.ConnectTimeout = options.ConnectTimeout);

@@ -13,7 +13,8 @@ public enum MqttStartMode
     /// goes on trying with its back-off, and a failed first attempt is logged as a warning. A broker
     /// that is down when the service starts (a restart of both, an orchestrator starting them in any
     /// order) costs no failed start and no crash loop; <see cref="MqttConnectionMonitor.WaitUntilConnectedAsync"/>
-    /// lets a worker wait for the connection.
+    /// lets a worker wait for the connection, and a subscription a worker makes meanwhile
+    /// (<see cref="MqttAsyncClient.SubscribeAsync(string, MqttQos, CancellationToken)"/>) waits for it by itself.
     /// </summary>
     Background,
 

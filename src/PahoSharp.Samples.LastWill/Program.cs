@@ -28,7 +28,9 @@ if (arguments is null)
 MqttClient client;
 try
 {
-    client = new MqttClient(arguments.Address, CLIENTID, ClientPersistence.None);
+    // The seed's connect options ask for paho's default version (3.1.1, then 3.1 after a failure), which
+    // PahoSharp's clients no longer speak unless asked: asked here, so the port behaves as the seed does.
+    client = new MqttClient(arguments.Address, CLIENTID, ClientPersistence.None, MqttVersion.Default);
 }
 catch (MqttException e)
 {

@@ -37,7 +37,7 @@ static async Task RespondAsync(string uri)
             Console.Error.WriteLine($"responder: could not answer \"{e.Message.PayloadText}\": {failure.Message}");
         }
     };
-    await client.ConnectAsync(new ConnectOptions { MqttVersion = MqttVersion.V5, Reconnect = new ReconnectOptions() });
+    await client.ConnectAsync(new ConnectOptions { Reconnect = new ReconnectOptions() });
     await client.SubscribeAsync("requests/upper", MqttQos.AtLeastOnce);
     Console.WriteLine("responder: listening on requests/upper");
     using var stop = new CancellationTokenSource();
@@ -59,7 +59,7 @@ static async Task RespondAsync(string uri)
 static async Task RequestAsync(string uri, string[] texts)
 {
     await using var client = new MqttAsyncClient(new MqttClientOptions { ServerUri = uri, ClientId = "upper-requester", Version = MqttVersion.V5 });
-    await client.ConnectAsync(new ConnectOptions { MqttVersion = MqttVersion.V5 });
+    await client.ConnectAsync(new ConnectOptions());
     await using MqttRequester requester = await MqttRequester.CreateAsync(client);
     Console.WriteLine($"requester: responses come back on {requester.ResponseTopic}");
     foreach (string text in texts)

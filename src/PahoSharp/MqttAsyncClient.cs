@@ -27,11 +27,15 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
 {
     private const string AutomaticReconnect = "automatic reconnect";
 
+    /// <summary>How long <see cref="DisconnectAsync(CancellationToken)"/> lets paho complete messages in flight.</summary>
+    private static readonly TimeSpan DefaultDisconnectTimeout = TimeSpan.FromSeconds(5);
+
     private readonly AsyncClientHandle handle = new();
     private readonly nint callbackId;
     private readonly ParsedServerUri serverUri;
     private readonly EventDispatcher dispatcher;
     private readonly MessageReaders messageReaders;
+    private readonly MessageHandlers messageHandlers;
     private readonly AsyncOperationSet operations = new();
     private readonly PersistenceBridge? persistence;
     private readonly DropOldestBuffer? dropOldest;
@@ -43,6 +47,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     private readonly AsyncPublishWindow window;
     private readonly Func<PendingTokens?> pahoPending;
     private readonly AsyncSocketWatch socketWatch = new();
+    private readonly ConnectionWait connection = new();
     private volatile bool cleanSession;
     private volatile bool reconnects;
     // The caller's last word was DisconnectAsync. After a first connect that failed, paho 1.3.12 to 1.3.15 goes on
@@ -50,12 +55,14 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     // connected, not its retrying), and a retry that succeeds connects the client again: the connected
     // callback ends that connection.
     private volatile bool disconnectRequested;
+    // Under the connection gate: whether the connect under way reached paho, which then settles it.
+    private bool connectGivenToPaho;
     private AsyncConnectOptionsWriter? connectMemory;
     private IReadOnlyList<ParsedServerUri> connectUris = [];
     private IReadOnlyList<string> pahoUris = [];
     private int disposed;
 
-    /// <summary>Creates a client without persistence speaking paho's default MQTT version.</summary>
+    /// <summary>Creates a client without persistence speaking MQTT 3.1.1.</summary>
     /// <param name="serverUri">The broker, for instance <c>tcp://127.0.0.1:1883</c>.</param>
     /// <param name="clientId">The client identifier the broker knows this client by.</param>
     public MqttAsyncClient(string serverUri, string clientId)
@@ -102,6 +109,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         }
         dispatcher = new EventDispatcher(options.ReceiveBufferCapacity, options.ReceiveBufferFullMode, DispatchAsync, PahoThread.Async, telemetry);
         messageReaders = new MessageReaders(options.ReceiveBufferCapacity, options.ReceiveBufferFullMode, dispatcher);
+        messageHandlers = new MessageHandlers(telemetry);
         callbackId = CallbackRegistry<IAsyncClientCallbacks>.Register(this);
         int rc = AsyncClientCallbacks.Set(handle.DangerousGetHandle(), callbackId, Version == MqttVersion.V5);
         if (rc != MQTTAsyncConstants.MQTTASYNC_SUCCESS)
@@ -118,7 +126,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     /// <summary>A message arrived on a subscription. Raised on the client's dispatcher, in arrival order.</summary>
     public event EventHandler<MqttMessageReceivedEventArgs>? MessageReceived;
 
-    /// <summary><see cref="ConnectAsync"/> connected. Raised on the client's dispatcher.</summary>
+    /// <summary><see cref="ConnectAsync(ConnectOptions, CancellationToken)"/> connected. Raised on the client's dispatcher.</summary>
     public event EventHandler<MqttConnectedEventArgs>? Connected;
 
     /// <summary>The connection ended without <see cref="DisconnectAsync(TimeSpan, CancellationToken)"/>; paho reconnects if told to. Raised on the client's dispatcher.</summary>
@@ -133,7 +141,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     /// <summary>The client identifier.</summary>
     public string ClientId { get; }
 
-    /// <summary>The MQTT version the client was created for.</summary>
+    /// <summary>The MQTT version the client was created for, which every connect speaks.</summary>
     public MqttVersion Version { get; }
 
     /// <summary>Whether the client is connected now (false once disposed).</summary>
@@ -162,30 +170,59 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     }
 
     /// <summary>
-    /// Connects (<c>MQTTAsync_connect</c>) and completes with paho's <c>onSuccess</c>. With
+    /// Connects with the default <see cref="ConnectOptions"/> (clean session, keep-alive 60 s, connect
+    /// timeout 30 s, no automatic reconnect) to the client's own URI.
+    /// </summary>
+    /// <param name="cancellationToken">Ends the wait, not the connect (see <see cref="ConnectAsync(ConnectOptions, CancellationToken)"/>).</param>
+    /// <returns>The server connected to, the MQTT version spoken, and whether the broker resumed a session.</returns>
+    /// <exception cref="MqttException">paho or the broker refused: the message says why, with the URI; the codes say which.</exception>
+    public Task<MqttConnectResult> ConnectAsync(CancellationToken cancellationToken = default) =>
+        ConnectAsync(new ConnectOptions(), cancellationToken);
+
+    /// <summary>
+    /// Connects (<c>MQTTAsync_connect</c>), speaking the client's <see cref="Version"/>, and completes with paho's <c>onSuccess</c>. With
     /// <see cref="ConnectOptions.Reconnect"/>, a failed first connect fails the task and paho goes on
     /// trying by itself (<see cref="Reconnected"/> follows), until <see cref="DisconnectAsync(TimeSpan, CancellationToken)"/> or disposal.
     /// </summary>
     /// <param name="options">How to connect.</param>
-    /// <param name="cancellationToken">Ends the wait, not the connect: paho goes on until it connects or gives up, and the next <see cref="ConnectAsync"/> waits for that first (paho's connect timeout bounds it), so that it gets its own outcome.</param>
-    /// <exception cref="ArgumentException">The options do not fit this client.</exception>
-    /// <exception cref="MqttException">paho or the broker refused: the codes say which.</exception>
+    /// <param name="cancellationToken">Ends the wait, not the connect: paho goes on until it connects or gives up, and the next <see cref="ConnectAsync(ConnectOptions, CancellationToken)"/> waits for that first (paho's connect timeout bounds it), so that it gets its own outcome.</param>
+    /// <returns>The server connected to, the MQTT version spoken, and whether the broker resumed a session.</returns>
+    /// <exception cref="ArgumentException">The options do not fit this client (a TLS URI without <see cref="ConnectOptions.Tls"/>, say).</exception>
+    /// <exception cref="MqttException">
+    /// paho or the broker refused: the message says why with the URI (refused, no such host, timed out
+    /// after the connect timeout, or that paho gave no cause); the codes say which.
+    /// </exception>
     public async Task<MqttConnectResult> ConnectAsync(ConnectOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        IReadOnlyList<ParsedServerUri> uris = ConnectOptionsCheck.Check(options, Version, serverUri, canReconnect: true);
+        var (uris, version) = ConnectOptionsCheck.Check(options, Version, serverUri, canReconnect: true);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
-        await connectionGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // Before the first await: a subscription made from here on waits for this connect.
+        connection.Connecting();
+        try
+        {
+            await connectionGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Never started: a subscription that waits for it must not wait for ever.
+            connection.Stopped();
+            throw;
+        }
         long started = ClientTelemetry.ConnectStarting();
         try
         {
-            MqttConnectResult result = await ConnectLockedAsync(options, uris, cancellationToken).ConfigureAwait(false);
+            MqttConnectResult result = await ConnectLockedAsync(options, version, uris, cancellationToken).ConfigureAwait(false);
             telemetry.Connected(result, started);
             return result;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
-            telemetry.ConnectFailed(e, ServerUri, started);
+            // Failed before paho had it (name resolution, a cancelled wait): nobody is connecting now.
+            if (!connectGivenToPaho)
+                connection.Stopped();
+            if (e is not OperationCanceledException)
+                telemetry.ConnectFailed(e, ServerUri, started);
             throw;
         }
         finally
@@ -195,8 +232,9 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     }
 
     /// <summary>Connects, the connection gate held.</summary>
-    private async Task<MqttConnectResult> ConnectLockedAsync(ConnectOptions options, IReadOnlyList<ParsedServerUri> uris, CancellationToken cancellationToken)
+    private async Task<MqttConnectResult> ConnectLockedAsync(ConnectOptions options, MqttVersion version, IReadOnlyList<ParsedServerUri> uris, CancellationToken cancellationToken)
     {
+        connectGivenToPaho = false;
         // A connect whose wait was cancelled goes on in paho, and a new MQTTAsync_connect would take over
         // its callbacks: the new one would get the old one's outcome. Its own timeout bounds it.
         if (abandonedConnect is { } abandoned)
@@ -211,10 +249,12 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
             }
             abandonedConnect = null;
         }
+        long started = Environment.TickCount64;
         var (resolved, timeLeft) = await Task.Run(() => HostResolver.Resolve(uris, options.ConnectTimeout), cancellationToken).ConfigureAwait(false);
         bool ownUriAsIs = options.ServerUris.Count == 0 && resolved[0] == ServerUri;
-        var writer = new AsyncConnectOptionsWriter(options, ownUriAsIs ? [] : resolved, timeLeft);
-        var operation = new ConnectOperation(operations, ReportedUri);
+        var writer = new AsyncConnectOptionsWriter(options, version, ownUriAsIs ? [] : resolved, timeLeft);
+        var operation = new ConnectOperation(operations, ReportedUri,
+            (code, message, errno) => ConnectFailure.Async(code, message, errno, uris, resolved, options.ConnectTimeout, started));
         connectUris = uris;
         pahoUris = resolved;
         window.SetLimit(WindowLimit(options.MaxInflight));
@@ -236,13 +276,24 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
             CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         reconnects = options.Reconnect is not null;
         disconnectRequested = false;
+        _ = operation.Task.ContinueWith(
+            _ =>
+            {
+                // paho goes on trying by itself only with automatic reconnect.
+                if (!reconnects)
+                    connection.Stopped();
+            },
+            CancellationToken.None, TaskContinuationOptions.NotOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        connection.Connecting();
         socketWatch.Begin();
         if (!Connect(writer, operation))
         {
             socketWatch.End();
             writer.Dispose();
+            connection.Stopped();
             return await operation.Task.ConfigureAwait(false);
         }
+        connectGivenToPaho = true;
         // paho reads these options again for every automatic reconnect.
         connectMemory?.Dispose();
         connectMemory = writer;
@@ -343,7 +394,12 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         }
     }
 
-    /// <summary>Subscribes to one filter (<c>MQTTAsync_subscribe</c>), and restores it after reconnects.</summary>
+    /// <summary>
+    /// Subscribes to one filter (<c>MQTTAsync_subscribe</c>), and restores it after reconnects. Made while
+    /// the client is connecting (<see cref="ConnectAsync(ConnectOptions, CancellationToken)"/> under way, or
+    /// paho's automatic reconnect retrying), it waits for the connection first; without a connect under
+    /// way it fails at once with <see cref="MqttAsyncReturnCode.Disconnected"/>. The same holds for the other overloads.
+    /// </summary>
     /// <param name="topicFilter">The filter; <c>+</c> and <c>#</c> allowed as whole levels.</param>
     /// <param name="qos">The highest QoS to receive with.</param>
     /// <param name="cancellationToken">Ends the wait, not the subscription.</param>
@@ -353,7 +409,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     {
         Check.Qos(qos, nameof(qos));
         CheckFilter(topicFilter, nameof(topicFilter));
-        IReadOnlyList<MqttSubscribeResult> results = await SubscribeCore([new MqttSubscription(topicFilter, qos)], null, restoring: false).WaitAsync(cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<MqttSubscribeResult> results = await SubscribeCore([new MqttSubscription(topicFilter, qos)], null, restoring: false, cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
         return Granted(results[0]);
     }
 
@@ -404,7 +460,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
             SubscribeOptionsWriter.Check(subscription, Version == MqttVersion.V5, nameof(subscriptions));
         }
         CheckProperties(properties, PropertyPacket.Subscribe, nameof(properties));
-        return SubscribeCore(requested, properties, restoring: false).WaitAsync(cancellationToken);
+        return SubscribeCore(requested, properties, restoring: false, cancellationToken).WaitAsync(cancellationToken);
     }
 
     /// <summary>Unsubscribes from one filter (<c>MQTTAsync_unsubscribe</c>).</summary>
@@ -453,6 +509,15 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
 
     /// <summary>
     /// Sends DISCONNECT and closes the connection (<c>MQTTAsync_disconnect</c>): the broker discards the
+    /// will, and paho stops reconnecting. paho may spend up to 5 s completing messages in flight first.
+    /// </summary>
+    /// <param name="cancellationToken">Ends the wait, not the disconnect.</param>
+    /// <exception cref="MqttException">paho refused: <see cref="MqttAsyncReturnCode.Disconnected"/> when there was no connection.</exception>
+    public Task DisconnectAsync(CancellationToken cancellationToken = default) =>
+        DisconnectCoreAsync(DefaultDisconnectTimeout, MqttReasonCode.Success, null, cancellationToken);
+
+    /// <summary>
+    /// Sends DISCONNECT and closes the connection (<c>MQTTAsync_disconnect</c>): the broker discards the
     /// will, and paho stops reconnecting.
     /// </summary>
     /// <remarks>
@@ -489,6 +554,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         try
         {
             disconnectRequested = true;
+            connection.Stopped();
             var operation = new DisconnectOperation(operations);
             Disconnect(timeout, reasonCode, properties, operation);
             await operation.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -501,6 +567,26 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         {
             connectionGate.Release();
         }
+    }
+
+    /// <summary>
+    /// Adds a handler for the received messages whose topic matches <paramref name="topicFilter"/> (MQTT's
+    /// wildcard rules: <see cref="MqttTopicFilter"/>). It does not subscribe: subscribe to a filter that
+    /// covers it too. The client's dispatcher awaits the handler before it goes on to the next message,
+    /// so a handler that is slow holds the next messages back in the bounded receive buffer
+    /// (<see cref="MqttClientOptions.ReceiveBufferCapacity"/>), which then applies its
+    /// <see cref="ReceiveBufferFullMode"/>: with <see cref="ReceiveBufferFullMode.Wait"/>, the broker is
+    /// held back, nothing is lost. Handlers run after <see cref="MessageReceived"/>, in the order added,
+    /// one at a time; one that throws is logged, and the others still get the message.
+    /// </summary>
+    /// <param name="topicFilter">The filter; <c>+</c> and <c>#</c> allowed as whole levels; <c>$share/GROUP/</c> is looked through.</param>
+    /// <param name="handler">Gets each matching message, and a token that fires when the client is disposed.</param>
+    /// <returns>Disposing it removes the handler.</returns>
+    /// <exception cref="ArgumentException">The filter is not valid.</exception>
+    public IDisposable AddMessageHandler(string topicFilter, Func<MqttMessage, CancellationToken, ValueTask> handler)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        return messageHandlers.Add(topicFilter, handler);
     }
 
     /// <summary>
@@ -529,6 +615,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         // Destroys once the last native call in progress on another thread has returned.
         handle.Dispose();
         socketWatch.End();
+        connection.Stopped();
         CallbackRegistry<IAsyncClientCallbacks>.Unregister(callbackId);
         operations.AbandonAll(() => new ObjectDisposedException(nameof(MqttAsyncClient)));
         dropOldest?.WakeAll();
@@ -569,6 +656,8 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     {
         // paho opened and prepared this connection's socket before it read the CONNACK.
         socketWatch.End();
+        if (cause != AutomaticReconnect || !disconnectRequested)
+            connection.Connected();
         // First: paho calls this under the lock it took to mark the client connected, before it sends anything.
         // paho empties its in-flight window on a clean session's CONNACK, before it calls this.
         if (cleanSession)
@@ -620,7 +709,10 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     {
         // On paho's thread, before paho starts reconnecting: its new sockets are seen.
         if (reconnects)
+        {
             socketWatch.Begin();
+            connection.Connecting();
+        }
         ConnectionEnded();
         telemetry.ConnectionLost(lost);
         dispatcher.PostEvent(lost);
@@ -707,13 +799,22 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
 
     /// <summary>After the native call: paho's refusal fails the operation at once; otherwise paho's completion will.</summary>
     /// <returns>Whether paho took the command.</returns>
-    private static bool EndOperation(AsyncOperation operation, int returnCode)
+    private bool EndOperation(AsyncOperation operation, int returnCode)
     {
         if (returnCode == MQTTAsyncConstants.MQTTASYNC_SUCCESS)
             return true;
-        operation.Abandon(MqttException.FromAsync(returnCode, operation.Name));
+        operation.Abandon(returnCode == MQTTAsyncConstants.MQTTASYNC_DISCONNECTED && operation.Name is "publish" or "subscribe" or "unsubscribe"
+            ? NotConnected(operation.Name)
+            : MqttException.FromAsync(returnCode, operation.Name));
         return false;
     }
+
+    /// <summary>paho's <see cref="MqttAsyncReturnCode.Disconnected"/> refusal, said with what the caller can do.</summary>
+    private MqttException NotConnected(string operation) =>
+        MqttException.NotConnected(operation, async: true,
+            connection.IsConnecting ? "the client is still connecting: await ConnectAsync first (or set MqttClientOptions.OfflineBuffer to publish meanwhile)"
+            : connection.EverConnected ? "the client is not connected: its connection ended (ConnectionLost tells when and why); call ConnectAsync again, or set ConnectOptions.Reconnect"
+            : "the client is not connected yet: call ConnectAsync first (or set MqttClientOptions.OfflineBuffer to publish before the connection)");
 
     /// <summary>The native call threw before paho took the command.</summary>
     private static void FailOperation(AsyncOperation operation, Exception error) => operation.Abandon(error);
@@ -965,8 +1066,12 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         }
     }
 
-    private async Task<IReadOnlyList<MqttSubscribeResult>> SubscribeCore(IReadOnlyList<MqttSubscription> requested, MqttProperties? properties, bool restoring)
+    private async Task<IReadOnlyList<MqttSubscribeResult>> SubscribeCore(IReadOnlyList<MqttSubscription> requested, MqttProperties? properties, bool restoring, CancellationToken cancellationToken = default)
     {
+        // Made while the client is connecting: it waits for the connection (or for the end of the trying),
+        // rather than being refused a moment before the connection comes.
+        if (!restoring && connection.IsConnecting && !IsConnectedNow())
+            await connection.WhenSettledAsync(cancellationToken).ConfigureAwait(false);
         var operation = new SubscribeOperation(operations, requested);
         StartSubscribe(operation, requested, properties, restoring);
         IReadOnlyList<MqttSubscribeResult> results = await operation.Task.ConfigureAwait(false);
@@ -1106,7 +1211,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         {
             case MqttMessage message:
                 telemetry.Process(this, MessageReceived, message);
-                return messageReaders.DeliverAsync(message, stopping);
+                return messageHandlers.IsEmpty ? messageReaders.DeliverAsync(message, stopping) : messageHandlers.DeliverAsync(message, stopping, messageReaders);
             case ConnectionLostEventArgs lost:
                 ConnectionLost?.Invoke(this, lost);
                 break;

@@ -25,6 +25,9 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     /// <summary>How long <see cref="AbortConnection"/> and <see cref="Dispose"/> wait for paho to see the connection end.</summary>
     private static readonly TimeSpan LossTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long <see cref="Disconnect()"/> lets paho complete messages in flight.</summary>
+    private static readonly TimeSpan DefaultDisconnectTimeout = TimeSpan.FromSeconds(5);
+
     private readonly MqttClientHandle handle = new();
     private readonly nint callbackId;
     private readonly ParsedServerUri serverUri;
@@ -33,6 +36,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     private readonly int receiveBufferCapacity;
     private readonly ReceiveBufferFullMode receiveBufferFullMode;
     private readonly MessageReaders messageReaders;
+    private readonly MessageHandlers messageHandlers;
     private readonly ClientTelemetry telemetry;
     private readonly PersistenceBridge? persistence;
     private readonly Lock connectionGate = new();
@@ -41,12 +45,13 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     private ConnectionSocket? socket;
     private long losses;
     private int disposed;
+    private volatile bool everConnected;
 
-    /// <summary>Creates a client without persistence speaking paho's default MQTT version (<c>MQTTClient_create</c>).</summary>
+    /// <summary>Creates a client without persistence speaking MQTT 3.1.1 (<c>MQTTClient_create</c>).</summary>
     /// <param name="serverUri">The broker, for instance <c>tcp://127.0.0.1:1883</c>.</param>
     /// <param name="clientId">The client identifier the broker knows this client by.</param>
     public MqttClient(string serverUri, string clientId)
-        : this(serverUri, clientId, ClientPersistence.None, MqttVersion.Default)
+        : this(serverUri, clientId, ClientPersistence.None, MqttVersion.V3_1_1)
     {
     }
 
@@ -54,8 +59,8 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     /// <param name="serverUri">The broker, for instance <c>tcp://127.0.0.1:1883</c>.</param>
     /// <param name="clientId">The client identifier the broker knows this client by.</param>
     /// <param name="persistence">Where in-flight messages are kept.</param>
-    /// <param name="version">The MQTT version; <see cref="MqttVersion.V5"/> must be chosen here to connect with MQTT 5.</param>
-    public MqttClient(string serverUri, string clientId, ClientPersistence persistence, MqttVersion version = MqttVersion.Default)
+    /// <param name="version">The MQTT version every connect speaks: MQTT 3.1.1 by default; <see cref="MqttVersion.V5"/> for MQTT 5; <see cref="MqttVersion.Default"/> for paho's fallback to MQTT 3.1 after any failure (a second attempt).</param>
+    public MqttClient(string serverUri, string clientId, ClientPersistence persistence, MqttVersion version = MqttVersion.V3_1_1)
         : this(CreationOptions(serverUri, clientId, persistence, version), nameof(serverUri), nameof(clientId), nameof(persistence), nameof(version))
     {
     }
@@ -100,6 +105,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
         }
         dispatcher = new EventDispatcher(receiveBufferCapacity, receiveBufferFullMode, DispatchAsync, PahoThread.Client, telemetry);
         messageReaders = new MessageReaders(receiveBufferCapacity, receiveBufferFullMode, dispatcher);
+        messageHandlers = new MessageHandlers(telemetry);
         deliveries = new DeliveryTracker(ReadPahoPending, PahoThread.Client, telemetry);
         callbackId = CallbackRegistry<IClientCallbacks>.Register(this);
         int rc = ClientCallbacks.Set(handle.DangerousGetHandle(), callbackId, Version == MqttVersion.V5);
@@ -126,7 +132,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     /// <summary>The client identifier.</summary>
     public string ClientId { get; }
 
-    /// <summary>The MQTT version the client was created for.</summary>
+    /// <summary>The MQTT version the client was created for, which every connect speaks.</summary>
     public MqttVersion Version { get; }
 
     /// <summary>Whether the client is connected now (false once disposed).</summary>
@@ -159,15 +165,25 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
         }
     }
 
-    /// <summary>Connects (<c>MQTTClient_connect</c>, or <c>MQTTClient_connect5</c> for MQTT 5).</summary>
+    /// <summary>Connects with the default <see cref="ConnectOptions"/> (clean session, keep-alive 60 s, connect timeout 30 s) to the client's own URI.</summary>
     /// <returns>The server connected to, the MQTT version spoken, and whether the broker resumed a session.</returns>
-    /// <exception cref="ArgumentException">The options do not fit this client (MQTT version, a password without a user name under MQTT 3.1.1, a bad server URI).</exception>
     /// <exception cref="InvalidOperationException">The client is connected already: disconnect first.</exception>
-    /// <exception cref="MqttException">paho or the broker refused: the codes say which.</exception>
+    /// <exception cref="MqttException">paho or the broker refused: the message says why, with the URI; the codes say which.</exception>
+    public MqttConnectResult Connect() => Connect(new ConnectOptions());
+
+    /// <summary>Connects (<c>MQTTClient_connect</c>, or <c>MQTTClient_connect5</c> for MQTT 5), speaking the client's <see cref="Version"/>.</summary>
+    /// <param name="options">How to connect.</param>
+    /// <returns>The server connected to, the MQTT version spoken, and whether the broker resumed a session.</returns>
+    /// <exception cref="ArgumentException">The options do not fit this client (MQTT version, a password without a user name under MQTT 3.1.1, a bad server URI, a TLS URI without <see cref="ConnectOptions.Tls"/>).</exception>
+    /// <exception cref="InvalidOperationException">The client is connected already: disconnect first.</exception>
+    /// <exception cref="MqttException">
+    /// paho or the broker refused: the message says why with the URI (refused, no such host, timed out
+    /// after the connect timeout, or that paho gave no cause); the codes say which.
+    /// </exception>
     public MqttConnectResult Connect(ConnectOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        IReadOnlyList<ParsedServerUri> uris = ConnectOptionsCheck.Check(options, Version, serverUri, canReconnect: false);
+        var (uris, version) = ConnectOptionsCheck.Check(options, Version, serverUri, canReconnect: false);
         lock (connectionGate)
         {
             using var use = Use();
@@ -177,7 +193,8 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
             long started = ClientTelemetry.ConnectStarting();
             try
             {
-                MqttConnectResult result = ConnectLocked(use.Client, options, uris);
+                MqttConnectResult result = ConnectLocked(use.Client, options, version, uris);
+                everConnected = true;
                 telemetry.Connected(result, started);
                 return result;
             }
@@ -190,13 +207,14 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     }
 
     /// <summary>Connects, the connection gate held and the client known to be disconnected.</summary>
-    private unsafe MqttConnectResult ConnectLocked(nint client, ConnectOptions options, IReadOnlyList<ParsedServerUri> uris)
+    private unsafe MqttConnectResult ConnectLocked(nint client, ConnectOptions options, MqttVersion version, IReadOnlyList<ParsedServerUri> uris)
     {
         bool mqtt5 = Version == MqttVersion.V5;
+        long started = Environment.TickCount64;
         var (pahoUris, timeLeft) = HostResolver.Resolve(uris, options.ConnectTimeout);
         // paho tries serverURIs instead of its own URI: the own one goes there once its name is resolved.
         bool ownUriAsIs = options.ServerUris.Count == 0 && pahoUris[0] == ServerUri;
-        var writer = new ConnectOptionsWriter(options, ownUriAsIs ? [] : pahoUris, timeLeft);
+        var writer = new ConnectOptionsWriter(options, version, ownUriAsIs ? [] : pahoUris, timeLeft);
         long lossesBefore = Interlocked.Read(ref losses);
         deliveries.ConnectionStarting(mqtt5, options.MaxInflight);
         SocketCapture capture = ClientTrace.BeginCapture();
@@ -228,6 +246,9 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
             PahoThread.Client.ExitWait();
             ClientTrace.EndCapture();
         }
+        // paho's bare "failure" says nothing of the cause: the trace and the clock may.
+        if (rc == MQTTClientConstants.MQTTCLIENT_FAILURE)
+            failure = ConnectFailure.Client(rc, uris, pahoUris, options.ConnectTimeout, started, ClientId);
         if (failure is not null)
         {
             capture.Dispose();
@@ -236,7 +257,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
             throw failure;
         }
 
-        MqttConnectResult result = ConnectResult(writer.Options, options, uris, pahoUris) with { Properties = connackProperties };
+        MqttConnectResult result = ConnectResult(writer.Options, version, uris, pahoUris) with { Properties = connackProperties };
         AdoptSocket(capture.TakeLatest(), lossesBefore, ServerUriFor(result.ServerUri, uris).Port);
         deliveries.ConnectionStarted(windowLimit, PendingIds(client));
         // Kept until the next connect or disposal: paho may hold on to what it was given.
@@ -387,6 +408,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
                     MQTTResponse response = MQTTClientApi.MQTTClient_subscribe5(use.Client, filterPtr, (int)qos, null, null);
                     try
                     {
+                        ThrowIfNotConnected((int)response.reasonCode, "subscribe");
                         return NativeResults.Subscribed5(topicFilter, qos, response);
                     }
                     finally
@@ -397,6 +419,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
                 byte* filters = filterPtr;
                 int granted = (int)qos;
                 int rc = MQTTClientApi.MQTTClient_subscribeMany(use.Client, 1, &filters, &granted);
+                ThrowIfNotConnected(rc, "subscribe");
                 return NativeResults.Subscribed(topicFilter, qos, rc, granted);
             }
         }
@@ -459,12 +482,13 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
         {
             if (!mqtt5)
             {
-                NativeResults.ThrowIfFailed(MQTTClientApi.MQTTClient_subscribeMany(use.Client, requested.Length, (byte**)topics, qos), "subscribe");
+                ThrowIfFailed(MQTTClientApi.MQTTClient_subscribeMany(use.Client, requested.Length, (byte**)topics, qos), "subscribe");
                 return NativeResults.SubscribedMany(requested, new ReadOnlySpan<int>(qos, requested.Length), null);
             }
             MQTTResponse response = MQTTClientApi.MQTTClient_subscribeMany5(use.Client, requested.Length, (byte**)topics, qos, options, written.Native);
             try
             {
+                ThrowIfNotConnected((int)response.reasonCode, "subscribe");
                 return NativeResults.SubscribedMany5(requested, response);
             }
             finally
@@ -507,6 +531,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
                     MQTTResponse response = MQTTClientApi.MQTTClient_unsubscribe5(use.Client, filterPtr, written.Native);
                     try
                     {
+                        ThrowIfNotConnected((int)response.reasonCode, "unsubscribe");
                         return NativeResults.Unsubscribed5(response);
                     }
                     finally
@@ -514,7 +539,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
                         MQTTClientApi.MQTTResponse_free(response);
                     }
                 }
-                NativeResults.ThrowIfFailed(MQTTClientApi.MQTTClient_unsubscribe(use.Client, filterPtr), "unsubscribe");
+                ThrowIfFailed(MQTTClientApi.MQTTClient_unsubscribe(use.Client, filterPtr), "unsubscribe");
                 return MqttReasonCode.Success;
             }
         }
@@ -522,6 +547,26 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
         {
             PahoThread.Client.ExitWait();
         }
+    }
+
+    /// <summary>
+    /// Adds a handler for the received messages whose topic matches <paramref name="topicFilter"/> (MQTT's
+    /// wildcard rules: <see cref="MqttTopicFilter"/>). It does not subscribe: subscribe to a filter that
+    /// covers it too. The client's dispatcher awaits the handler before it goes on to the next message,
+    /// so a handler that is slow holds the next messages back in the bounded receive buffer
+    /// (<see cref="MqttClientOptions.ReceiveBufferCapacity"/>), which then applies its
+    /// <see cref="ReceiveBufferFullMode"/>: with <see cref="ReceiveBufferFullMode.Wait"/>, the broker is
+    /// held back, nothing is lost. Handlers run after <see cref="MessageReceived"/>, in the order added,
+    /// one at a time; one that throws is logged, and the others still get the message.
+    /// </summary>
+    /// <param name="topicFilter">The filter; <c>+</c> and <c>#</c> allowed as whole levels; <c>$share/GROUP/</c> is looked through.</param>
+    /// <param name="handler">Gets each matching message, and a token that fires when the client is disposed.</param>
+    /// <returns>Disposing it removes the handler.</returns>
+    /// <exception cref="ArgumentException">The filter is not valid.</exception>
+    public IDisposable AddMessageHandler(string topicFilter, Func<MqttMessage, CancellationToken, ValueTask> handler)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        return messageHandlers.Add(topicFilter, handler);
     }
 
     /// <summary>
@@ -536,6 +581,13 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
         ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
         return messageReaders.Open(cancellationToken);
     }
+
+    /// <summary>
+    /// Sends DISCONNECT and closes the connection (<c>MQTTClient_disconnect</c>): the broker discards the
+    /// will. paho may spend up to 5 s completing messages in flight first.
+    /// </summary>
+    /// <exception cref="MqttException">paho refused: <see cref="MqttReturnCode.Disconnected"/> when there was no connection.</exception>
+    public void Disconnect() => Disconnect(DefaultDisconnectTimeout);
 
     /// <summary>Sends DISCONNECT and closes the connection (<c>MQTTClient_disconnect</c>): the broker discards the will.</summary>
     /// <param name="timeout">How long paho may spend completing messages in flight first.</param>
@@ -704,7 +756,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
         return client;
     }
 
-    private static unsafe MqttConnectResult ConnectResult(MQTTClient_connectOptions* native, ConnectOptions options, IReadOnlyList<ParsedServerUri> uris, IReadOnlyList<string> pahoUris)
+    private static unsafe MqttConnectResult ConnectResult(MQTTClient_connectOptions* native, MqttVersion requested, IReadOnlyList<ParsedServerUri> uris, IReadOnlyList<string> pahoUris)
     {
         string connected = native->returned.serverURI is null ? pahoUris[0] : Marshal.PtrToStringUTF8((nint)native->returned.serverURI)!;
         // Report the URI as the caller wrote it, not the address it was resolved to. paho reports a
@@ -716,7 +768,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
                 index = i;
         }
         string uri = index >= 0 ? uris[index].Text : connected;
-        MqttVersion version = native->returned.MQTTVersion is var v && Enum.IsDefined((MqttVersion)v) && v != 0 ? (MqttVersion)v : options.MqttVersion;
+        MqttVersion version = native->returned.MQTTVersion is var v && Enum.IsDefined((MqttVersion)v) && v != 0 ? (MqttVersion)v : requested;
         return new MqttConnectResult(uri, version, native->returned.sessionPresent != 0);
     }
 
@@ -801,6 +853,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
                 telemetry.PublishEnded(qos, payload.Length, measure.Started, measure.Activity, ((MqttReturnCode)rc).ToString(), "paho refused the publication");
             }
         }
+        ThrowIfNotConnected(rc, "publish");
         NativeResults.ThrowIfPublishFailed(rc);
         return deliveries.Track(reserved, token, qos, payload.Length, measure);
     }
@@ -842,7 +895,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
         {
             case MqttMessage message:
                 telemetry.Process(this, MessageReceived, message);
-                return messageReaders.DeliverAsync(message, stopping);
+                return messageHandlers.IsEmpty ? messageReaders.DeliverAsync(message, stopping) : messageHandlers.DeliverAsync(message, stopping, messageReaders);
             case ConnectionLostEventArgs lost:
                 ConnectionLost?.Invoke(this, lost);
                 break;
@@ -874,6 +927,22 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
             ids.Add(tokens[i]);
         MQTTClientApi.MQTTClient_free(tokens);
         return ids;
+    }
+
+    /// <summary>paho's refusal as an exception, said in words when the client has no connection.</summary>
+    private void ThrowIfFailed(int rc, string operation)
+    {
+        ThrowIfNotConnected(rc, operation);
+        NativeResults.ThrowIfFailed(rc, operation);
+    }
+
+    private void ThrowIfNotConnected(int rc, string operation)
+    {
+        if (rc != MQTTClientConstants.MQTTCLIENT_DISCONNECTED)
+            return;
+        throw MqttException.NotConnected(operation, async: false, everConnected
+            ? "the client is not connected: its connection ended (ConnectionLost tells when and why); call Connect again"
+            : "the client is not connected yet: call Connect first");
     }
 
     private void CheckProperties(MqttProperties? properties, PropertyPacket packet, string paramName)

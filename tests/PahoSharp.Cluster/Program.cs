@@ -37,7 +37,7 @@ using var publisher = new MqttAsyncClient(new MqttClientOptions
     Version = MqttVersion.V3_1_1,
     OfflineBuffer = new OfflineBufferOptions { MaxMessages = count },
 });
-var publisherOptions = new ConnectOptions { MqttVersion = MqttVersion.V3_1_1, Reconnect = reconnect, MaxInflight = Window, KeepAlive = TimeSpan.FromSeconds(10) };
+var publisherOptions = new ConnectOptions { Reconnect = reconnect, MaxInflight = Window, KeepAlive = TimeSpan.FromSeconds(10) };
 foreach (string uri in arguments.Uris)
     publisherOptions.ServerUris.Add(uri);
 string publisherUri;
@@ -64,7 +64,7 @@ subscriber.MessageReceived += (_, e) =>
 subscriber.ConnectionLost += (_, _) => Interlocked.Increment(ref subscriberLosses);
 try
 {
-    await subscriber.ConnectAsync(new ConnectOptions { MqttVersion = MqttVersion.V3_1_1, CleanSession = false, Reconnect = reconnect }, token);
+    await subscriber.ConnectAsync(new ConnectOptions { CleanSession = false, Reconnect = reconnect }, token);
     MqttSubscribeResult granted = await subscriber.SubscribeAsync(Topic, MqttQos.AtLeastOnce, token);
     Say($"subscriber connected to {subscriberUri} (clean session false), subscribed to {Topic}, granted QoS {(int)granted.GrantedQos}");
 }

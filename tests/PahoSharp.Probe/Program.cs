@@ -136,7 +136,7 @@ static async Task<int> ConsumeSharedAsync(string uri, string clientId, string gr
     };
     try
     {
-        await client.ConnectAsync(new ConnectOptions { MqttVersion = MqttVersion.V5 });
+        await client.ConnectAsync(new ConnectOptions());
         await client.SubscribeAsync(new MqttSubscription($"$share/{group}/{filter}", MqttQos.AtLeastOnce));
     }
     catch (MqttException e)

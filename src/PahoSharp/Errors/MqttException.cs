@@ -152,6 +152,48 @@ public sealed class MqttException : Exception
             ErrorCode = errorCode ?? ErrorCodeMeaning.Of(returnCode),
         };
 
+    /// <summary>
+    /// A connect that paho failed, said with the URIs tried and the cause in words (<paramref name="cause"/>,
+    /// what to do included); paho's code is kept in <see cref="ReturnCode"/> and, for
+    /// <see cref="MqttAsyncClient"/>, <see cref="AsyncReturnCode"/>.
+    /// </summary>
+    internal static MqttException ConnectFailed(int code, bool async, string uris, string cause, string? pahoMessage = null)
+    {
+        if (!async)
+        {
+            var returnCode = (MqttReturnCode)code;
+            return new MqttException(returnCode, "connect",
+                $"MQTT connect to {uris} failed: {cause} (paho return code {code}, {Describe(returnCode)})");
+        }
+        var asyncCode = (MqttAsyncReturnCode)code;
+        return new MqttException(SameMeaning(asyncCode), "connect",
+            $"MQTT connect to {uris} failed: {cause} (paho MQTTAsync return code {code}, {Describe(asyncCode)}"
+            + (pahoMessage is null ? ")" : $": {pahoMessage})"))
+        {
+            AsyncReturnCode = asyncCode,
+        };
+    }
+
+    /// <summary>
+    /// paho refused an operation because the client has no connection (<see cref="MqttReturnCode.Disconnected"/>),
+    /// said with what the caller can do about it.
+    /// </summary>
+    /// <param name="operation">The operation refused.</param>
+    /// <param name="async">Whether <see cref="MqttAsyncClient"/> refused (its code goes to <see cref="AsyncReturnCode"/>).</param>
+    /// <param name="state">Why there is no connection, in words, with what to do.</param>
+    internal static MqttException NotConnected(string operation, bool async, string state)
+    {
+        const int Disconnected = (int)MqttReturnCode.Disconnected;
+        return async
+            ? new MqttException(MqttReturnCode.Disconnected, operation,
+                $"MQTT {operation} failed: {state} (paho MQTTAsync return code {Disconnected}, {Describe(MqttAsyncReturnCode.Disconnected)})")
+            {
+                AsyncReturnCode = MqttAsyncReturnCode.Disconnected,
+            }
+            : new MqttException(MqttReturnCode.Disconnected, operation,
+                $"MQTT {operation} failed: {state} (paho return code {Disconnected}, {Describe(MqttReturnCode.Disconnected)})");
+    }
+
     /// <summary>The <c>MQTTClient</c> code that means what an <c>MQTTAsync</c> code means; <see cref="MqttReturnCode.Failure"/> where none does.</summary>
     private static MqttReturnCode SameMeaning(MqttAsyncReturnCode code) => code switch
     {

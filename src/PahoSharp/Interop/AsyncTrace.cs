@@ -21,7 +21,7 @@ internal static unsafe class AsyncTrace
     private static volatile Action<MqttTraceLevel, string>? userHandler;
     private static volatile int userLevel = int.MaxValue;
     private static bool callbackSet;
-    private static int socketWatches;
+    private static volatile int socketWatches;
 
     /// <summary>Sends paho's lines of <paramref name="level"/> and above to <paramref name="handler"/> (null: none).</summary>
     public static void SetUserHandler(MqttTraceLevel level, Action<MqttTraceLevel, string>? handler)
@@ -72,10 +72,14 @@ internal static unsafe class AsyncTrace
     {
         try
         {
-            if ((int)level == Minimum && message is not null
-                && PahoSocket.TryParseNew(MemoryMarshal.CreateReadOnlySpanFromNullTerminated(message), out int descriptor))
+            if ((int)level >= Minimum && message is not null)
             {
-                PahoSocket.Prepare(descriptor);
+                ReadOnlySpan<byte> line = MemoryMarshal.CreateReadOnlySpanFromNullTerminated(message);
+                if ((int)level == Minimum && PahoSocket.TryParseNew(line, out int descriptor))
+                    PahoSocket.Prepare(descriptor);
+                // The cause of a failed connect, which paho's failure data does not tell.
+                if (socketWatches > 0)
+                    ConnectErrorLog.Observe(line);
             }
             if (userHandler is { } handler && (int)level >= userLevel)
                 handler((MqttTraceLevel)level, Marshal.PtrToStringUTF8((nint)message) ?? "");

@@ -77,8 +77,14 @@ internal static unsafe class ClientTrace
     {
         try
         {
-            if (capture is { } connecting && (int)level == Minimum && message is not null)
-                connecting.Observe(MemoryMarshal.CreateReadOnlySpanFromNullTerminated(message));
+            if ((int)level >= Minimum && message is not null && Volatile.Read(ref captures) > 0)
+            {
+                ReadOnlySpan<byte> line = MemoryMarshal.CreateReadOnlySpanFromNullTerminated(message);
+                if (capture is { } connecting && (int)level == Minimum)
+                    connecting.Observe(line);
+                // The cause of a failed connect, which paho's return code does not tell (paho's own thread writes it).
+                ConnectErrorLog.Observe(line);
+            }
             if (userHandler is { } handler && (int)level >= userLevel)
                 handler((MqttTraceLevel)level, Marshal.PtrToStringUTF8((nint)message) ?? "");
         }

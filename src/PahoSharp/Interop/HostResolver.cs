@@ -40,8 +40,8 @@ internal static class HostResolver
         }
         if (result.Count == 0)
         {
-            throw MqttException.Explained(MqttReturnCode.Failure, "connect",
-                $"the name {string.Join(", ", unanswered.Select(h => $"\"{h}\""))} did not resolve within the connect timeout of {timeout.TotalSeconds} s");
+            throw MqttException.ConnectFailed((int)MqttReturnCode.Failure, async: false, ConnectFailure.Names(uris),
+                $"the name {string.Join(", ", unanswered.Select(h => $"\"{h}\""))} did not resolve within the connect timeout of {timeout.TotalSeconds} s (a DNS server that does not answer?)");
         }
         TimeSpan remaining = uris.Count == 1 ? timeout - started.Elapsed : timeout;
         return (result, remaining > TimeSpan.Zero ? remaining : TimeSpan.FromSeconds(1));

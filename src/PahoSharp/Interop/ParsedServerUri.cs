@@ -45,6 +45,9 @@ internal sealed class ParsedServerUri
     /// <summary>Whether paho's connection carries nothing that names the host: plain MQTT over TCP (no TLS name check or SNI, no HTTP Host header).</summary>
     public bool IsPlainTcp => Scheme is "tcp" or "mqtt";
 
+    /// <summary>Whether paho connects with TLS, which needs TLS options (<c>ssl</c>, <c>tls</c>, <c>mqtts</c>, <c>wss</c>).</summary>
+    public bool IsTls => Scheme is "ssl" or "tls" or "mqtts" or "wss";
+
     /// <summary>Parses and checks <paramref name="uri"/>.</summary>
     /// <exception cref="ArgumentException">Not a URI paho can connect to; the message says why.</exception>
     public static ParsedServerUri Parse(string? uri, string paramName)

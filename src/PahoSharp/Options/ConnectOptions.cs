@@ -2,7 +2,7 @@ using PahoSharp.Interop;
 
 namespace PahoSharp;
 
-/// <summary>How <see cref="MqttClient.Connect"/> connects; paho's <c>MQTTClient_connectOptions</c>.</summary>
+/// <summary>How <see cref="MqttClient.Connect(ConnectOptions)"/> connects; paho's <c>MQTTClient_connectOptions</c>.</summary>
 public sealed class ConnectOptions
 {
     /// <summary>
@@ -51,7 +51,7 @@ public sealed class ConnectOptions
     /// The password bytes (sent as binary, so any bytes are allowed, at most 65,535), or null for none.
     /// A null <c>byte[]</c> assigned here means no password, not an empty one; assign an empty array
     /// for an empty password. MQTT 3.1.1 forbids a password without a <see cref="UserName"/>
-    /// [MQTT-3.1.2-22]: <see cref="MqttClient.Connect"/> refuses that combination unless the client speaks MQTT 5.
+    /// [MQTT-3.1.2-22]: <see cref="MqttClient.Connect(ConnectOptions)"/> refuses that combination unless the client speaks MQTT 5.
     /// </summary>
     public ReadOnlyMemory<byte>? Password
     {
@@ -67,7 +67,13 @@ public sealed class ConnectOptions
         }
     }
 
-    /// <summary>How long a connection attempt may take, rounded up to whole seconds for paho; at most <see cref="MaxConnectTimeout"/>.</summary>
+    /// <summary>
+    /// How long a connect may take, name resolution included, rounded up to whole seconds for paho; at
+    /// most <see cref="MaxConnectTimeout"/>. 30 s by default. paho's <c>MQTTAsync</c> looks at connect
+    /// timeouts every 3 s, so <see cref="MqttAsyncClient"/> may take up to 3 s more; each of
+    /// <see cref="ServerUris"/> gets the whole timeout; and a client created with
+    /// <see cref="MqttVersion.Default"/> tries MQTT 3.1 after a failed MQTT 3.1.1 attempt.
+    /// </summary>
     public TimeSpan ConnectTimeout
     {
         get => connectTimeout;
@@ -82,8 +88,21 @@ public sealed class ConnectOptions
     /// <summary>TLS settings for <c>ssl://</c> server URIs, or null for paho's defaults.</summary>
     public TlsOptions? Tls { get; set; }
 
-    /// <summary>The protocol version to connect with; it must match the client's for MQTT 5.</summary>
-    public MqttVersion MqttVersion { get; set; } = MqttVersion.Default;
+    /// <summary>
+    /// Obsolete: the MQTT version is set once, when the client is created
+    /// (<see cref="MqttClientOptions.Version"/>, or the constructor's <c>version</c>), and every connect
+    /// speaks it. Set here, it still overrides the client's version for this connect as it did (MQTT 5
+    /// only with a client created for MQTT 5); unset, it reads <see cref="MqttVersion.Default"/>.
+    /// </summary>
+    [Obsolete("Set the MQTT version once, when creating the client: MqttClientOptions.Version or the constructor's version argument. Connects speak the client's version.")]
+    public MqttVersion MqttVersion
+    {
+        get => ExplicitMqttVersion ?? MqttVersion.Default;
+        set => ExplicitMqttVersion = value;
+    }
+
+    /// <summary>The version set through the obsolete <see cref="MqttVersion"/>, or null: the client's.</summary>
+    internal MqttVersion? ExplicitMqttVersion { get; private set; }
 
     /// <summary>Servers to try in order instead of the client's own URI; empty: the client's URI.</summary>
     public IList<string> ServerUris { get; } = new List<string>();
@@ -96,7 +115,7 @@ public sealed class ConnectOptions
 
     /// <summary>
     /// paho's automatic reconnect, or null (the default) for none. <see cref="MqttAsyncClient"/> only:
-    /// <see cref="MqttClient.Connect"/> refuses it, as paho's synchronous client has none.
+    /// <see cref="MqttClient.Connect(ConnectOptions)"/> refuses it, as paho's synchronous client has none.
     /// </summary>
     public ReconnectOptions? Reconnect { get; set; }
 

@@ -19,8 +19,12 @@ public sealed class MqttClientOptions
     /// <summary>Where in-flight messages are kept; <see cref="ClientPersistence.None"/> by default.</summary>
     public ClientPersistence Persistence { get; init; } = ClientPersistence.None;
 
-    /// <summary>The MQTT version; <see cref="MqttVersion.V5"/> must be chosen here to connect with MQTT 5.</summary>
-    public MqttVersion Version { get; init; } = MqttVersion.Default;
+    /// <summary>
+    /// The MQTT version, set here once: every connect speaks it. MQTT 3.1.1 by default;
+    /// <see cref="MqttVersion.V5"/> for MQTT 5; <see cref="MqttVersion.Default"/> for paho's own default,
+    /// MQTT 3.1.1 then 3.1 after any failure (a second attempt, which may take a connect timeout of its own).
+    /// </summary>
+    public MqttVersion Version { get; init; } = MqttVersion.V3_1_1;
 
     /// <summary>
     /// How many received messages may wait for the handlers of <see cref="MqttClient.MessageReceived"/>

@@ -39,7 +39,7 @@ public abstract class AsyncClientTest : BrokerTest
     protected async Task<MqttAsyncClient> ConnectedAsync(ConnectOptions? options = null, MqttVersion version = MqttVersion.Default)
     {
         MqttAsyncClient client = NewClient(version);
-        await client.ConnectAsync(options ?? new ConnectOptions { MqttVersion = version }).WaitAsync(Timeout);
+        await client.ConnectAsync(options ?? new ConnectOptions()).WaitAsync(Timeout);
         return client;
     }
 

@@ -73,7 +73,7 @@ public sealed class AsyncClientTests : AsyncClientTest
     {
         await using var broker = await AclBroker.StartAsync("denied/#");
         MqttAsyncClient client = NewClient(MqttVersion.V5, serverUri: broker.Address);
-        await client.ConnectAsync(new ConnectOptions { MqttVersion = MqttVersion.V5 }).WaitAsync(Timeout);
+        await client.ConnectAsync(new ConnectOptions()).WaitAsync(Timeout);
 
         MqttException? qos1 = await Assert.ThrowsAsync<MqttException>(() => client.PublishAsync("denied/t", "x", MqttQos.AtLeastOnce).WaitAsync(Timeout));
         MqttException? qos2 = await Assert.ThrowsAsync<MqttException>(() => client.PublishAsync("denied/t", "x", MqttQos.ExactlyOnce).WaitAsync(Timeout));
@@ -91,7 +91,7 @@ public sealed class AsyncClientTests : AsyncClientTest
         await using var broker = await MqttNetBroker.StartAsync();
         broker.AnswerSubscriptions("denied/x", MqttSubscribeReasonCode.NotAuthorized);
         MqttAsyncClient client = NewClient(MqttVersion.V5, serverUri: broker.Address);
-        await client.ConnectAsync(new ConnectOptions { MqttVersion = MqttVersion.V5 }).WaitAsync(Timeout);
+        await client.ConnectAsync(new ConnectOptions()).WaitAsync(Timeout);
 
         IReadOnlyList<MqttSubscribeResult> many = await client.SubscribeAsync(
             [new MqttSubscription("allowed/x", MqttQos.AtLeastOnce), new MqttSubscription("denied/x", MqttQos.AtLeastOnce)]).WaitAsync(Timeout);
@@ -122,7 +122,7 @@ public sealed class AsyncClientTests : AsyncClientTest
         await using var broker = await Testing.MosquittoBroker.StartAsync(allowAnonymous: false);
         MqttAsyncClient client = NewClient(MqttVersion.V3_1_1, serverUri: broker.Address);
 
-        MqttException? error = await Assert.ThrowsAsync<MqttException>(() => client.ConnectAsync(new ConnectOptions { MqttVersion = MqttVersion.V3_1_1 }).WaitAsync(Timeout));
+        MqttException? error = await Assert.ThrowsAsync<MqttException>(() => client.ConnectAsync(new ConnectOptions()).WaitAsync(Timeout));
 
         Assert.That(error!.ConnectReturnCode, Is.EqualTo(MqttConnectReturnCode.NotAuthorized));
     }

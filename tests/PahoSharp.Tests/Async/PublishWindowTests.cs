@@ -37,7 +37,7 @@ public sealed class PublishWindowTests : AsyncClientTest
         await using var proxy = FaultProxy.Start(Broker.Port, new FaultProxyOptions { AnswerQos2WithPuback = true });
         await using TestSubscriber subscriber = await SubscribeAsync("puback/#");
         MqttAsyncClient client = NewClient(version, serverUri: proxy.Address);
-        await client.ConnectAsync(new ConnectOptions { MqttVersion = version, MaxInflight = Window }).WaitAsync(Timeout);
+        await client.ConnectAsync(new ConnectOptions { MaxInflight = Window }).WaitAsync(Timeout);
 
         for (int i = 0; i < Window; i++)
         {
@@ -63,7 +63,7 @@ public sealed class PublishWindowTests : AsyncClientTest
 
         // A new connection (a clean session) starts with a free window; the proxy serves one connection only.
         await client.DisconnectAsync(TimeSpan.FromSeconds(1)).WaitAsync(Timeout);
-        await client.ConnectAsync(new ConnectOptions { MqttVersion = version, MaxInflight = Window, ServerUris = { Broker.Address } }).WaitAsync(Timeout);
+        await client.ConnectAsync(new ConnectOptions { MaxInflight = Window, ServerUris = { Broker.Address } }).WaitAsync(Timeout);
         MqttPublishResult again = await client.PublishAsync("puback/qos1", "again", MqttQos.AtLeastOnce).WaitAsync(Timeout);
         Assert.That(again.Qos, Is.EqualTo(MqttQos.AtLeastOnce));
     }

@@ -91,7 +91,10 @@ public sealed class ArgumentTests : ClientTest
     {
         MqttClient client = NewClient();
 
+        // The obsolete way to set the version still compiles, and is still checked against the client's.
+#pragma warning disable CS0618
         Assert.That(() => client.Connect(new ConnectOptions { MqttVersion = MqttVersion.V5 }),
             Throws.ArgumentException.With.Property("ParamName").EqualTo("options"));
+#pragma warning restore CS0618
     }
 }

@@ -32,7 +32,7 @@ public abstract class ClientTest : BrokerTest
     protected MqttClient Connected(ConnectOptions? options = null, MqttVersion version = MqttVersion.Default)
     {
         MqttClient client = NewClient(version);
-        client.Connect(options ?? new ConnectOptions { MqttVersion = version });
+        client.Connect(options ?? new ConnectOptions());
         return client;
     }
 

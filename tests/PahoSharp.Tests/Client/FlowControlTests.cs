@@ -85,7 +85,7 @@ public sealed class FlowControlTests : ClientTest
         await using var broker = await MosquittoBroker.StartAsync(extraConfiguration: "max_inflight_messages 2");
         await using var subscriber = await TestSubscriber.ConnectAsync(broker.Port, "window/#");
         using var client = new MqttClient(broker.Address, "receive-maximum", ClientPersistence.None, MqttVersion.V5);
-        client.Connect(new ConnectOptions { MqttVersion = MqttVersion.V5, MaxInflight = 20 });
+        client.Connect(new ConnectOptions { MaxInflight = 20 });
 
         await PublishAllAtOnceAsync(client, subscriber, 100);
     }

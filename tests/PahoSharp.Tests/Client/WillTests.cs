@@ -79,7 +79,7 @@ public sealed class WillTests : ClientTest
     public async Task Mqtt5DisconnectWithWillPublishesIt()
     {
         await using var subscriber = await SubscribeAsync("will/#");
-        MqttClient client = Connected(new ConnectOptions { MqttVersion = MqttVersion.V5, Will = new WillOptions("will/v5", "0x04") }, MqttVersion.V5);
+        MqttClient client = Connected(new ConnectOptions { Will = new WillOptions("will/v5", "0x04") }, MqttVersion.V5);
 
         client.DisconnectWithWill(TimeSpan.FromSeconds(10));
 

@@ -80,6 +80,28 @@ public sealed class HostedClientTests : HostingTest
     }
 
     [Test]
+    public async Task AWorkerThatSubscribesWhileTheClientIsStillConnectingDoesNotCrashTheHost()
+    {
+        await Broker.KillAsync();
+        (IHost host, CapturedLog log) = NewHost(MqttSettings(), services => services.AddSingleton<SubscribingWorker>().AddHostedService(p => p.GetRequiredService<SubscribingWorker>()));
+        SubscribingWorker worker = host.Services.GetRequiredService<SubscribingWorker>();
+        IHostApplicationLifetime lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+
+        // Background start: the worker subscribes while paho's first connect is still failing.
+        await host.StartAsync().WaitAsync(Timeout);
+        await Until.TrueAsync(() => log.Entries.Any(e => e.EventId.Id == 2002), Timeout);
+        Assert.That(worker.Subscribed.IsCompleted, Is.False, "the subscription waits for the connection");
+
+        await Broker.RestartAsync();
+
+        MqttSubscribeResult subscribed = await worker.Subscribed.WaitAsync(Timeout);
+        Assert.That(subscribed.GrantedQos, Is.EqualTo(MqttQos.AtLeastOnce));
+        await PublishAsync(SubscribingWorker.Topic, "after the connect");
+        Assert.That((await worker.Received.WaitAsync(Timeout)).Payload.ToArray(), Is.EqualTo("after the connect"u8.ToArray()));
+        Assert.That(lifetime.ApplicationStopping.IsCancellationRequested, Is.False, "the host runs on");
+    }
+
+    [Test]
     public async Task DisposingTheHostDisposesItsClientAndEndsPahosRetries()
     {
         await Broker.KillAsync();

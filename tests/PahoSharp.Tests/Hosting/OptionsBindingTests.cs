@@ -58,7 +58,7 @@ public sealed class OptionsBindingTests : HostingTest
 
             // paho's serverURIs replace the client's own URI: the first is the client's.
             Assert.That(connect.ServerUris, Is.EqualTo(new[] { Broker.Address, "tcp://127.0.0.1:1884", "tcp://[::1]:1885" }));
-            Assert.That(connect.MqttVersion, Is.EqualTo(MqttVersion.V5));
+            Assert.That(create.Version, Is.EqualTo(MqttVersion.V5), "set once, on the client");
             Assert.That(connect.KeepAlive, Is.EqualTo(TimeSpan.FromSeconds(20)));
             Assert.That(connect.CleanSession, Is.False);
             Assert.That(connect.Properties?.SessionExpiryInterval, Is.EqualTo(TimeSpan.FromHours(1)));
@@ -98,7 +98,7 @@ public sealed class OptionsBindingTests : HostingTest
             Assert.That(connect.CleanSession, Is.EqualTo(defaults.CleanSession));
             Assert.That(connect.ConnectTimeout, Is.EqualTo(defaults.ConnectTimeout));
             Assert.That(connect.MaxInflight, Is.EqualTo(defaults.MaxInflight));
-            Assert.That(connect.MqttVersion, Is.EqualTo(defaults.MqttVersion));
+            Assert.That(create.Version, Is.EqualTo(new MqttClientOptions { ServerUri = "x", ClientId = "x" }.Version));
             Assert.That(connect.Properties, Is.Null);
             Assert.That(connect.UserName, Is.Null);
             Assert.That(connect.Password, Is.Null);

@@ -56,7 +56,6 @@ internal sealed class EitherClient : IAsyncDisposable
 
     public Task<MqttConnectResult> ConnectAsync(ConnectOptions options)
     {
-        options.MqttVersion = Version;
         return sync is not null ? Task.Run(() => sync.Connect(options)) : async!.ConnectAsync(options);
     }
 

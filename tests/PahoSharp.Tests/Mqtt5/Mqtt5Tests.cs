@@ -113,7 +113,6 @@ public sealed class Mqtt5Tests : BrokerTest
         using var client = new MqttClient(Broker.Address, "delayed-will", ClientPersistence.None, MqttVersion.V5);
         client.Connect(new ConnectOptions
         {
-            MqttVersion = MqttVersion.V5,
             // The session must outlive the delay, or the broker publishes the will when the session ends.
             Properties = new MqttProperties { SessionExpiryInterval = TimeSpan.FromSeconds(60) },
             Will = new WillOptions("delayed/will", "gone") { Properties = new MqttProperties { WillDelayInterval = TimeSpan.FromSeconds(2) } },
@@ -163,7 +162,7 @@ public sealed class Mqtt5Tests : BrokerTest
         await using var broker = await MqttNetBroker.StartAsync();
         broker.AnswerPublishes("quiet/#", MqttPubAckReasonCode.NoMatchingSubscribers, "nobody listens");
         using var client = new MqttClient(broker.Address, "publish-result", ClientPersistence.None, MqttVersion.V5);
-        client.Connect(new ConnectOptions { MqttVersion = MqttVersion.V5 });
+        client.Connect(new ConnectOptions());
 
         MqttPublishResult result = await client.PublishAsync("quiet/t", "x", MqttQos.AtLeastOnce).WaitAsync(Timeout);
 
@@ -202,9 +201,9 @@ public sealed class Mqtt5Tests : BrokerTest
                 failures.Enqueue(failure);
             }
         };
-        await responder.ConnectAsync(new ConnectOptions { MqttVersion = MqttVersion.V5 }).WaitAsync(Timeout);
+        await responder.ConnectAsync(new ConnectOptions()).WaitAsync(Timeout);
         await responder.SubscribeAsync("requests/#", MqttQos.AtLeastOnce).WaitAsync(Timeout);
-        await requesterClient.ConnectAsync(new ConnectOptions { MqttVersion = MqttVersion.V5 }).WaitAsync(Timeout);
+        await requesterClient.ConnectAsync(new ConnectOptions()).WaitAsync(Timeout);
         await using MqttRequester requester = await MqttRequester.CreateAsync(requesterClient).WaitAsync(Timeout);
 
         Task<MqttMessage>[] requests = [.. Enumerable.Range(0, 10).Select(i => requester.RequestAsync("requests/upper", System.Text.Encoding.UTF8.GetBytes($"request {i}"), Timeout))];

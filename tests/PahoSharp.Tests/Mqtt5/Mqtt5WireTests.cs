@@ -321,7 +321,7 @@ public sealed class Mqtt5WireTests : BrokerTest
         await using var broker = await MqttNetBroker.StartAsync();
         broker.AnswerUnsubscriptions("wire/denied", MqttUnsubscribeReasonCode.NotAuthorized);
         await using var client = new MqttAsyncClient(new MqttClientOptions { ServerUri = broker.Address, ClientId = "unsubscribe-many", Version = MqttVersion.V5 });
-        await client.ConnectAsync(new ConnectOptions { MqttVersion = MqttVersion.V5 }).WaitAsync(Timeout);
+        await client.ConnectAsync(new ConnectOptions()).WaitAsync(Timeout);
         await client.SubscribeAsync([new MqttSubscription("wire/kept", MqttQos.AtLeastOnce), new MqttSubscription("wire/denied", MqttQos.AtLeastOnce)]).WaitAsync(Timeout);
 
         IReadOnlyList<MqttReasonCode> codes = await client.UnsubscribeAsync(["wire/kept", "never/subscribed", "wire/denied"]).WaitAsync(Timeout);

@@ -82,7 +82,9 @@ public sealed class BadInputTests
 
         // Connecting and disconnecting.
         yield return Case("Connect: null options", (c, _) => c.Connect(null!), typeof(ArgumentNullException), "options");
+#pragma warning disable CS0618 // The obsolete way to set the version is still checked against the client's.
         yield return Case("Connect: MQTT 5 options on an MQTT 3.1.1 client", (c, _) => c.Connect(new ConnectOptions { MqttVersion = MqttVersion.V5 }), typeof(ArgumentException), "options");
+#pragma warning restore CS0618
         yield return Case("Connect: password without user name", (c, _) => c.Connect(new ConnectOptions { Password = new byte[] { 1 } }), typeof(ArgumentException), "options");
         yield return Case("Connect: bad URI among server URIs", (c, _) => c.Connect(new ConnectOptions { ServerUris = { "tcp://127.0.0.1:99999" } }), typeof(ArgumentException), "options");
         yield return Case("Connect: when connected", (c, _) => c.Connect(new ConnectOptions()), typeof(InvalidOperationException), null);

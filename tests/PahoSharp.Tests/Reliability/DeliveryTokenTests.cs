@@ -55,7 +55,7 @@ public sealed class DeliveryTokenTests : ClientTest
     {
         await using var broker = await AclBroker.StartAsync("denied/#");
         using var client = new MqttClient(broker.Address, "refused-qos1", ClientPersistence.None, MqttVersion.V5);
-        client.Connect(new ConnectOptions { MqttVersion = MqttVersion.V5 });
+        client.Connect(new ConnectOptions());
 
         DeliveryToken token = client.Publish("denied/t", "x", MqttQos.AtLeastOnce);
         var waited = Assert.Throws<MqttException>(() => client.WaitForCompletion(token, DeliveryTimeout));
@@ -76,7 +76,7 @@ public sealed class DeliveryTokenTests : ClientTest
     {
         await using var broker = await AclBroker.StartAsync("denied/#");
         using var client = new MqttClient(broker.Address, "refused-qos2", ClientPersistence.None, MqttVersion.V5);
-        client.Connect(new ConnectOptions { MqttVersion = MqttVersion.V5, MaxInflight = 2 });
+        client.Connect(new ConnectOptions { MaxInflight = 2 });
 
         // PUBREC 0x87 ends each exchange: paho lets the message go without deliveryComplete.
         var refusals = Task.Run(async () =>
@@ -150,7 +150,7 @@ public sealed class DeliveryTokenTests : ClientTest
         using var client = new MqttClient(broker.Address, "server-disconnected", ClientPersistence.None, MqttVersion.V5);
         var lost = new TaskCompletionSource<ConnectionLostEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
         client.ConnectionLost += (_, e) => lost.TrySetResult(e);
-        client.Connect(new ConnectOptions { MqttVersion = MqttVersion.V5 });
+        client.Connect(new ConnectOptions());
         await broker.WaitForConnectionAsync("server-disconnected", DeliveryTimeout);
         int sockets = ProcessResources.Capture().Sockets;
 
@@ -161,7 +161,7 @@ public sealed class DeliveryTokenTests : ClientTest
         Assert.That(args.ReasonString, Is.EqualTo("maintenance"));
         Assert.That(client.IsConnected, Is.False);
         Assert.That(ProcessResources.Capture().Sockets, Is.LessThan(sockets), "the connection's socket is closed, PahoSharp's duplicate included");
-        client.Connect(new ConnectOptions { MqttVersion = MqttVersion.V5 });
+        client.Connect(new ConnectOptions());
         Assert.That(client.IsConnected, Is.True, "the client connects again");
     }
 }

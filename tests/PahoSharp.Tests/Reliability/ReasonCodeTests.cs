@@ -20,7 +20,7 @@ public sealed class ReasonCodeTests : ClientTest
         await using var broker = await MqttNetBroker.StartAsync();
         broker.AnswerSubscriptions("denied/x", answer);
         using var client = new MqttClient(broker.Address, "refused-subscribe", ClientPersistence.None, MqttVersion.V5);
-        client.Connect(new ConnectOptions { MqttVersion = MqttVersion.V5 });
+        client.Connect(new ConnectOptions());
 
         var error = Assert.Throws<MqttException>(() => client.Subscribe("denied/x", MqttQos.AtLeastOnce));
 
@@ -52,7 +52,7 @@ public sealed class ReasonCodeTests : ClientTest
         await using var broker = await MqttNetBroker.StartAsync();
         broker.AnswerUnsubscriptions("kept/x", MqttUnsubscribeReasonCode.NotAuthorized);
         using var client = new MqttClient(broker.Address, "refused-unsubscribe", ClientPersistence.None, MqttVersion.V5);
-        client.Connect(new ConnectOptions { MqttVersion = MqttVersion.V5 });
+        client.Connect(new ConnectOptions());
         client.Subscribe("kept/x");
 
         var error = Assert.Throws<MqttException>(() => client.Unsubscribe("kept/x"));
@@ -63,7 +63,7 @@ public sealed class ReasonCodeTests : ClientTest
     [Test]
     public void UnsubscribingAFilterThatHadNoSubscriptionIsASuccessWithItsReasonCode()
     {
-        MqttClient client = Connected(new ConnectOptions { MqttVersion = MqttVersion.V5 }, MqttVersion.V5);
+        MqttClient client = Connected(new ConnectOptions(), MqttVersion.V5);
 
         Assert.That(client.Unsubscribe("never/subscribed"), Is.EqualTo(MqttReasonCode.NoSubscriptionExisted));
         client.Subscribe("was/subscribed");
@@ -76,7 +76,7 @@ public sealed class ReasonCodeTests : ClientTest
     {
         await using var broker = await MosquittoBroker.StartAsync(extraConfiguration: "max_qos 1");
         using var client = new MqttClient(broker.Address, "downgraded", ClientPersistence.None, version);
-        client.Connect(new ConnectOptions { MqttVersion = version });
+        client.Connect(new ConnectOptions());
 
         MqttSubscribeResult result = client.Subscribe("qos/#", MqttQos.ExactlyOnce);
 

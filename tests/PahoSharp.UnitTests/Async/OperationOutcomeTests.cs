@@ -148,7 +148,7 @@ public sealed unsafe class OperationOutcomeTests
     [Test]
     public void AnMqtt311ConnectRefusalIsTheConnackCode()
     {
-        var operation = new ConnectOperation(owner, uri => uri);
+        var operation = new ConnectOperation(owner, uri => uri, (code, message, errno) => MqttException.FromAsync(code, "connect", message));
 
         FakePahoAsync.Fail(operation, new MQTTAsync_failureData { code = 4 });
 
@@ -160,7 +160,7 @@ public sealed unsafe class OperationOutcomeTests
     [Test]
     public void AConnectSuccessReportsTheServerVersionAndSession()
     {
-        var operation = new ConnectOperation(owner, uri => "reported:" + uri);
+        var operation = new ConnectOperation(owner, uri => "reported:" + uri, (code, message, errno) => MqttException.FromAsync(code, "connect", message));
         nint uri = Marshal.StringToCoTaskMemUTF8("tcp://10.0.0.1:1883");
         try
         {

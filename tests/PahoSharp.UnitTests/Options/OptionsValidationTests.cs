@@ -146,9 +146,11 @@ public sealed class OptionsValidationTests
 
         Assert.Multiple(() =>
         {
+#pragma warning disable CS0618 // the obsolete per-connect version is still checked against the client's
             var mismatch = Refused(() => ConnectOptionsCheck.Check(new ConnectOptions { MqttVersion = MqttVersion.V5 }, MqttVersion.V3_1_1, clientUri, canReconnect: true));
+#pragma warning restore CS0618
             Assert.That(mismatch.ParamName, Is.EqualTo("options"));
-            Assert.That(mismatch.Message, Does.Contain("MQTT 5 must be chosen at creation"));
+            Assert.That(mismatch.Message, Does.Contain("cannot connect with V5"));
 
             var password = Refused(() => ConnectOptionsCheck.Check(new ConnectOptions { Password = new byte[] { 1 } }, MqttVersion.Default, clientUri, canReconnect: true));
             Assert.That(password.Message, Does.Contain("MQTT-3.1.2-22"));
@@ -172,8 +174,10 @@ public sealed class OptionsValidationTests
     public void WithoutServerUrisTheClientsOwnIsTried()
     {
         ParsedServerUri clientUri = ParsedServerUri.Parse("tcp://127.0.0.1:1883", "serverUri");
-        var options = new ConnectOptions { MqttVersion = MqttVersion.V5, Password = new byte[] { 1 } };
+        var options = new ConnectOptions { Password = new byte[] { 1 } };
 
-        Assert.That(ConnectOptionsCheck.Check(options, MqttVersion.V5, clientUri, canReconnect: false), Is.EqualTo(new[] { clientUri }), "MQTT 5 allows a password alone");
+        var (uris, version) = ConnectOptionsCheck.Check(options, MqttVersion.V5, clientUri, canReconnect: false);
+        Assert.That(uris, Is.EqualTo(new[] { clientUri }), "MQTT 5 allows a password alone");
+        Assert.That(version, Is.EqualTo(MqttVersion.V5), "the client's version");
     }
 }

@@ -16,7 +16,6 @@ public sealed unsafe class ConnectOptionsWriterTests
     {
         var options = new ConnectOptions
         {
-            MqttVersion = version,
             KeepAlive = TimeSpan.FromSeconds(17),
             CleanSession = false,
             UserName = "user",
@@ -37,7 +36,7 @@ public sealed unsafe class ConnectOptionsWriterTests
     [TestCase(MqttVersion.V5)]
     public void TheClientStructHoldsEveryOption(MqttVersion version)
     {
-        using var writer = new ConnectOptionsWriter(Everything(version), ["tcp://10.0.0.1:1883", "tcp://10.0.0.2:1884"], TimeSpan.FromSeconds(4.2));
+        using var writer = new ConnectOptionsWriter(Everything(version), version, ["tcp://10.0.0.1:1883", "tcp://10.0.0.2:1884"], TimeSpan.FromSeconds(4.2));
         MQTTClient_connectOptions* o = writer.Options;
 
         Assert.Multiple(() =>
@@ -75,7 +74,7 @@ public sealed unsafe class ConnectOptionsWriterTests
     [Test]
     public void DefaultsLeaveTheOptionalPointersNull()
     {
-        using var writer = new ConnectOptionsWriter(new ConnectOptions(), [], TimeSpan.FromSeconds(30));
+        using var writer = new ConnectOptionsWriter(new ConnectOptions(), MqttVersion.V3_1_1, [], TimeSpan.FromSeconds(30));
         MQTTClient_connectOptions* o = writer.Options;
 
         Assert.Multiple(() =>
@@ -97,7 +96,7 @@ public sealed unsafe class ConnectOptionsWriterTests
     [Test]
     public void AnEmptyPasswordIsSentAsZeroBytesNotAsNone()
     {
-        using var writer = new ConnectOptionsWriter(new ConnectOptions { UserName = "u", Password = Array.Empty<byte>() }, [], TimeSpan.FromSeconds(30));
+        using var writer = new ConnectOptionsWriter(new ConnectOptions { UserName = "u", Password = Array.Empty<byte>() }, MqttVersion.V3_1_1, [], TimeSpan.FromSeconds(30));
 
         Assert.That((nint)writer.Options->binarypwd.data, Is.Not.EqualTo(nint.Zero));
         Assert.That(writer.Options->binarypwd.len, Is.Zero);
@@ -106,9 +105,9 @@ public sealed unsafe class ConnectOptionsWriterTests
     [Test]
     public void AnUnreadableServerUriNamesServerUris()
     {
-        Assert.That(() => new ConnectOptionsWriter(new ConnectOptions(), ["tcp://a\0b"], TimeSpan.FromSeconds(1)),
+        Assert.That(() => new ConnectOptionsWriter(new ConnectOptions(), MqttVersion.V3_1_1, ["tcp://a\0b"], TimeSpan.FromSeconds(1)),
             Throws.ArgumentException.With.Property(nameof(ArgumentException.ParamName)).EqualTo(nameof(ConnectOptions.ServerUris)));
-        Assert.That(() => new AsyncConnectOptionsWriter(new ConnectOptions(), ["tcp://a\0b"], TimeSpan.FromSeconds(1)),
+        Assert.That(() => new AsyncConnectOptionsWriter(new ConnectOptions(), MqttVersion.V3_1_1, ["tcp://a\0b"], TimeSpan.FromSeconds(1)),
             Throws.ArgumentException.With.Property(nameof(ArgumentException.ParamName)).EqualTo(nameof(ConnectOptions.ServerUris)));
     }
 
@@ -118,7 +117,7 @@ public sealed unsafe class ConnectOptionsWriterTests
     {
         ConnectOptions options = Everything(version);
         options.Reconnect = new ReconnectOptions { MinDelay = TimeSpan.FromSeconds(2), MaxDelay = TimeSpan.FromSeconds(40) };
-        using var writer = new AsyncConnectOptionsWriter(options, ["ws://broker/mqtt"], TimeSpan.FromSeconds(0.1));
+        using var writer = new AsyncConnectOptionsWriter(options, version, ["ws://broker/mqtt"], TimeSpan.FromSeconds(0.1));
         MQTTAsync_connectOptions* o = writer.Options;
 
         Assert.Multiple(() =>
@@ -156,7 +155,7 @@ public sealed unsafe class ConnectOptionsWriterTests
     [Test]
     public void NoReconnectLeavesPahosAutomaticReconnectOff()
     {
-        using var writer = new AsyncConnectOptionsWriter(new ConnectOptions(), [], TimeSpan.FromSeconds(30));
+        using var writer = new AsyncConnectOptionsWriter(new ConnectOptions(), MqttVersion.V3_1_1, [], TimeSpan.FromSeconds(30));
 
         Assert.That(writer.Options->automaticReconnect, Is.Zero);
     }
@@ -165,7 +164,7 @@ public sealed unsafe class ConnectOptionsWriterTests
     public void AMaximumDelayBelowTheMinimumIsRaisedToIt()
     {
         var options = new ConnectOptions { Reconnect = new ReconnectOptions { MinDelay = TimeSpan.FromSeconds(30), MaxDelay = TimeSpan.FromSeconds(5) } };
-        using var writer = new AsyncConnectOptionsWriter(options, [], TimeSpan.FromSeconds(30));
+        using var writer = new AsyncConnectOptionsWriter(options, MqttVersion.V3_1_1, [], TimeSpan.FromSeconds(30));
 
         Assert.That((writer.Options->minRetryInterval, writer.Options->maxRetryInterval), Is.EqualTo((30, 30)));
     }
@@ -173,7 +172,7 @@ public sealed unsafe class ConnectOptionsWriterTests
     [Test]
     public void AConnectTimeoutPastPahosIntIsCappedAtTheLongestItTakes()
     {
-        using var writer = new ConnectOptionsWriter(new ConnectOptions(), [], TimeSpan.FromDays(100));
+        using var writer = new ConnectOptionsWriter(new ConnectOptions(), MqttVersion.V3_1_1, [], TimeSpan.FromDays(100));
 
         Assert.That(writer.Options->connectTimeout, Is.EqualTo((int)ConnectOptions.MaxConnectTimeout.TotalSeconds));
     }

@@ -19,18 +19,19 @@ internal sealed unsafe class AsyncConnectOptionsWriter : IDisposable
     private readonly PropertiesWriter? willProperties;
 
     /// <param name="options">Checked already against the client.</param>
+    /// <param name="version">The MQTT version to connect with (<see cref="ConnectOptionsCheck"/>).</param>
     /// <param name="serverUris">The URIs for paho to try, in order (empty: the client's own).</param>
     /// <param name="connectTimeout">What is left of <see cref="ConnectOptions.ConnectTimeout"/> for paho.</param>
-    public AsyncConnectOptionsWriter(ConnectOptions options, IReadOnlyList<string> serverUris, TimeSpan connectTimeout)
+    public AsyncConnectOptionsWriter(ConnectOptions options, MqttVersion version, IReadOnlyList<string> serverUris, TimeSpan connectTimeout)
     {
         try
         {
             Options = arena.Allocate<MQTTAsync_connectOptions>();
-            bool mqtt5 = options.MqttVersion == MqttVersion.V5;
+            bool mqtt5 = version == MqttVersion.V5;
             *Options = mqtt5 ? Initializers.MQTTAsync_connectOptions_initializer5 : Initializers.MQTTAsync_connectOptions_initializer;
             Options->keepAliveInterval = (int)options.KeepAlive.TotalSeconds;
             Options->connectTimeout = (int)Math.Min(Math.Ceiling(connectTimeout.TotalSeconds), ConnectOptions.MaxConnectTimeout.TotalSeconds);
-            Options->MQTTVersion = (int)options.MqttVersion;
+            Options->MQTTVersion = (int)version;
             Options->maxInflight = options.MaxInflight;
             if (mqtt5)
                 Options->cleanstart = options.CleanSession ? 1 : 0;

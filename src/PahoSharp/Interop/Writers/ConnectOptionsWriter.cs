@@ -15,22 +15,23 @@ internal sealed unsafe class ConnectOptionsWriter : IDisposable
     private readonly PropertiesWriter? connectProperties;
     private readonly PropertiesWriter? willProperties;
 
-    /// <param name="options">Checked already against the client (<see cref="MqttClient.Connect"/>).</param>
+    /// <param name="options">Checked already against the client (<see cref="MqttClient.Connect(ConnectOptions)"/>).</param>
+    /// <param name="version">The MQTT version to connect with (<see cref="ConnectOptionsCheck"/>).</param>
     /// <param name="serverUris">The URIs for paho to try, in order (empty: the client's own); possibly with resolved addresses.</param>
     /// <param name="connectTimeout">What is left of <see cref="ConnectOptions.ConnectTimeout"/> for paho.</param>
-    public ConnectOptionsWriter(ConnectOptions options, IReadOnlyList<string> serverUris, TimeSpan connectTimeout)
+    public ConnectOptionsWriter(ConnectOptions options, MqttVersion version, IReadOnlyList<string> serverUris, TimeSpan connectTimeout)
     {
         try
         {
             Options = arena.Allocate<MQTTClient_connectOptions>();
-            *Options = options.MqttVersion == MqttVersion.V5
+            *Options = version == MqttVersion.V5
                 ? Initializers.MQTTClient_connectOptions_initializer5
                 : Initializers.MQTTClient_connectOptions_initializer;
             Options->keepAliveInterval = (int)options.KeepAlive.TotalSeconds;
             Options->connectTimeout = (int)Math.Min(Math.Ceiling(connectTimeout.TotalSeconds), ConnectOptions.MaxConnectTimeout.TotalSeconds);
-            Options->MQTTVersion = (int)options.MqttVersion;
+            Options->MQTTVersion = (int)version;
             Options->maxInflightMessages = options.MaxInflight;
-            if (options.MqttVersion == MqttVersion.V5)
+            if (version == MqttVersion.V5)
                 Options->cleanstart = options.CleanSession ? 1 : 0;
             else
                 Options->cleansession = options.CleanSession ? 1 : 0;
