@@ -59,10 +59,12 @@ public sealed class MessageHandlerTests : AsyncClientTest
         await using var publisher = new MqttAsyncClient(Broker.Address, "held-publisher");
         await publisher.ConnectAsync().WaitAsync(Timeout);
 
-        for (int i = 1; i <= 3; i++)
+        // 1 in the handler first (were 2 to arrive before the dispatcher took 1, 2 would be the one dropped),
+        // then 2 in the buffer of one, 3 dropped: the dispatcher waits for the handler.
+        await publisher.PublishAsync("held/t", "1", MqttQos.AtLeastOnce).WaitAsync(Timeout);
+        await Until.TrueAsync(() => Volatile.Read(ref running) == 1, Timeout);
+        for (int i = 2; i <= 3; i++)
             await publisher.PublishAsync("held/t", $"{i}", MqttQos.AtLeastOnce).WaitAsync(Timeout);
-
-        // 1 in the handler, 2 in the buffer of one, 3 dropped: the dispatcher waits for the handler.
         await Until.TrueAsync(() => client.DroppedMessages >= 1, Timeout);
         Assert.That(handled, Is.EqualTo(new[] { "1" }));
         gate.SetResult();
