@@ -1225,27 +1225,5 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         return ValueTask.CompletedTask;
     }
 
-    private NativeUse Use()
-    {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
-        return new NativeUse(handle);
-    }
-
-    /// <summary>Holds a reference on the handle for one native call, so a concurrent Dispose destroys only after it.</summary>
-    private readonly ref struct NativeUse
-    {
-        private readonly AsyncClientHandle handle;
-
-        public NativeUse(AsyncClientHandle handle)
-        {
-            bool added = false;
-            handle.DangerousAddRef(ref added);
-            this.handle = handle;
-            Client = handle.DangerousGetHandle();
-        }
-
-        public nint Client { get; }
-
-        public void Dispose() => handle.DangerousRelease();
-    }
+    private NativeUse Use() => NativeUse.Lease(handle, Volatile.Read(ref disposed) != 0, this);
 }
