@@ -33,9 +33,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     private readonly AsyncClientHandle handle = new();
     private readonly nint callbackId;
     private readonly ParsedServerUri serverUri;
-    private readonly EventDispatcher dispatcher;
-    private readonly MessageReaders messageReaders;
-    private readonly MessageHandlers messageHandlers;
+    private readonly ClientCore core;
     private readonly AsyncOperationSet operations = new();
     private readonly PersistenceBridge? persistence;
     private readonly DropOldestBuffer? dropOldest;
@@ -79,15 +77,9 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
 
     private MqttAsyncClient(MqttClientOptions options, string uriName, string idName)
     {
-        serverUri = ParsedServerUri.Parse(options.ServerUri, uriName);
+        serverUri = ClientCore.CheckOptions(options, uriName, idName, nameof(options), nameof(options));
         window = new AsyncPublishWindow(10, HandOver);
         pahoPending = ReadPendingTokens;
-        ArgumentNullException.ThrowIfNull(options.ClientId, idName);
-        ArgumentNullException.ThrowIfNull(options.Persistence, nameof(options));
-        if (!Enum.IsDefined(options.Version))
-            throw new ArgumentOutOfRangeException(nameof(options), options.Version, "Not an MQTT version paho knows.");
-        if (!Enum.IsDefined(options.ReceiveBufferFullMode))
-            throw new ArgumentOutOfRangeException(nameof(options), options.ReceiveBufferFullMode, "Not a receive buffer mode.");
 
         ServerUri = options.ServerUri;
         ClientId = options.ClientId;
@@ -107,15 +99,13 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
             telemetry.Dispose();
             throw;
         }
-        dispatcher = new EventDispatcher(options.ReceiveBufferCapacity, options.ReceiveBufferFullMode, DispatchAsync, PahoThread.Async, telemetry);
-        messageReaders = new MessageReaders(options.ReceiveBufferCapacity, options.ReceiveBufferFullMode, dispatcher);
-        messageHandlers = new MessageHandlers(telemetry);
+        core = new ClientCore(this, options, PahoThread.Async, telemetry);
         callbackId = CallbackRegistry<IAsyncClientCallbacks>.Register(this);
         int rc = AsyncClientCallbacks.Set(handle.DangerousGetHandle(), callbackId, Version == MqttVersion.V5);
         if (rc != MQTTAsyncConstants.MQTTASYNC_SUCCESS)
         {
             CallbackRegistry<IAsyncClientCallbacks>.Unregister(callbackId);
-            dispatcher.Close();
+            core.Dispatcher.Close();
             handle.Dispose();
             persistence?.Dispose();
             telemetry.Dispose();
@@ -124,16 +114,32 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     }
 
     /// <summary>A message arrived on a subscription. Raised on the client's dispatcher, in arrival order.</summary>
-    public event EventHandler<MqttMessageReceivedEventArgs>? MessageReceived;
+    public event EventHandler<MqttMessageReceivedEventArgs>? MessageReceived
+    {
+        add => core.MessageReceived += value;
+        remove => core.MessageReceived -= value;
+    }
 
-    /// <summary><see cref="ConnectAsync(ConnectOptions, CancellationToken)"/> connected. Raised on the client's dispatcher.</summary>
-    public event EventHandler<MqttConnectedEventArgs>? Connected;
+    /// <summary><see cref="ConnectAsync(ConnectOptions, CancellationToken)"/> connected. Raised on the client's core.Dispatcher.</summary>
+    public event EventHandler<MqttConnectedEventArgs>? Connected
+    {
+        add => core.Connected += value;
+        remove => core.Connected -= value;
+    }
 
-    /// <summary>The connection ended without <see cref="DisconnectAsync(TimeSpan, CancellationToken)"/>; paho reconnects if told to. Raised on the client's dispatcher.</summary>
-    public event EventHandler<ConnectionLostEventArgs>? ConnectionLost;
+    /// <summary>The connection ended without <see cref="DisconnectAsync(TimeSpan, CancellationToken)"/>; paho reconnects if told to. Raised on the client's core.Dispatcher.</summary>
+    public event EventHandler<ConnectionLostEventArgs>? ConnectionLost
+    {
+        add => core.ConnectionLost += value;
+        remove => core.ConnectionLost -= value;
+    }
 
-    /// <summary>paho reconnected by itself, and the client subscribed again to what it had. Raised on the client's dispatcher.</summary>
-    public event EventHandler<MqttReconnectedEventArgs>? Reconnected;
+    /// <summary>paho reconnected by itself, and the client subscribed again to what it had. Raised on the client's core.Dispatcher.</summary>
+    public event EventHandler<MqttReconnectedEventArgs>? Reconnected
+    {
+        add => core.Reconnected += value;
+        remove => core.Reconnected -= value;
+    }
 
     /// <summary>The broker URI the client was created with.</summary>
     public string ServerUri { get; }
@@ -157,7 +163,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     }
 
     /// <summary>Received messages dropped because the receive buffer was full (<see cref="ReceiveBufferFullMode.DropNewest"/>).</summary>
-    public long DroppedMessages => dispatcher.Dropped;
+    public long DroppedMessages => core.Dispatcher.Dropped;
 
     /// <summary>The subscriptions the client holds and restores after a reconnect: filter and QoS asked for.</summary>
     public IReadOnlyList<MqttSubscription> Subscriptions
@@ -272,7 +278,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
             },
             CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         _ = operation.Task.ContinueWith(
-            t => dispatcher.PostEvent(new MqttConnectedEventArgs(t.Result)),
+            t => core.Dispatcher.PostEvent(new MqttConnectedEventArgs(t.Result)),
             CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         reconnects = options.Reconnect is not null;
         disconnectRequested = false;
@@ -586,7 +592,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     public IDisposable AddMessageHandler(string topicFilter, Func<MqttMessage, CancellationToken, ValueTask> handler)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
-        return messageHandlers.Add(topicFilter, handler);
+        return core.Handlers.Add(topicFilter, handler);
     }
 
     /// <summary>
@@ -596,7 +602,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     public IAsyncEnumerable<MqttMessage> ReadMessagesAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
-        return messageReaders.Open(cancellationToken);
+        return core.Readers.Open(cancellationToken);
     }
 
     /// <summary>
@@ -611,7 +617,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         if (Interlocked.Exchange(ref disposed, 1) != 0)
             return;
         // First: no handler runs after this, and paho's thread is no longer held by a full buffer.
-        dispatcher.Close();
+        core.Dispatcher.Close();
         // Destroys once the last native call in progress on another thread has returned.
         handle.Dispose();
         socketWatch.End();
@@ -622,7 +628,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         persistence?.Dispose();
         connectMemory?.Dispose();
         connectMemory = null;
-        messageReaders.CompleteAll();
+        core.Readers.CompleteAll();
         telemetry.Dispose();
     }
 
@@ -633,18 +639,8 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         return ValueTask.CompletedTask;
     }
 
-    unsafe void IAsyncClientCallbacks.OnMessageArrived(ReadOnlySpan<byte> topic, MQTTAsync_message* message)
-    {
-        var received = new MqttMessage(
-            Encoding.UTF8.GetString(topic),
-            new ReadOnlySpan<byte>(message->payload, message->payloadlen).ToArray(),
-            (MqttQos)message->qos,
-            message->retained != 0,
-            message->dup != 0,
-            PropertiesReader.Read(&message->properties));
-        telemetry.Received(received.Qos, received.Payload.Length);
-        dispatcher.PostMessage(received);
-    }
+    unsafe void IAsyncClientCallbacks.OnMessageArrived(ReadOnlySpan<byte> topic, MQTTAsync_message* message) =>
+        core.OnMessageArrived(topic, message->payload, message->payloadlen, message->qos, message->retained, message->dup, &message->properties);
 
     void IAsyncClientCallbacks.OnConnectionLost(string? cause) =>
         ConnectionEnded(new ConnectionLostEventArgs(cause));
@@ -715,7 +711,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         }
         ConnectionEnded();
         telemetry.ConnectionLost(lost);
-        dispatcher.PostEvent(lost);
+        core.Dispatcher.PostEvent(lost);
     }
 
     private void ConnectionEnded()
@@ -782,12 +778,8 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         return connected;
     }
 
-    private void CheckProperties(MqttProperties? properties, PropertyPacket packet, string paramName)
-    {
-        if (properties is { IsEmpty: false } && Version != MqttVersion.V5)
-            throw new ArgumentException("Properties exist in MQTT 5 only: create and connect the client with MqttVersion.V5.", paramName);
-        PropertyCodes.CheckFor(properties, packet, paramName);
-    }
+    private void CheckProperties(MqttProperties? properties, PropertyPacket packet, string paramName) =>
+        ClientCore.CheckProperties(Version, properties, packet, paramName);
 
     private static void CheckFilter(string? topicFilter, string paramName)
     {
@@ -1202,27 +1194,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
                 return;
             }
         }
-        dispatcher.PostEvent(new MqttReconnectedEventArgs(restored, failure));
-    }
-
-    private ValueTask DispatchAsync(object item, CancellationToken stopping)
-    {
-        switch (item)
-        {
-            case MqttMessage message:
-                telemetry.Process(this, MessageReceived, message);
-                return messageHandlers.IsEmpty ? messageReaders.DeliverAsync(message, stopping) : messageHandlers.DeliverAsync(message, stopping, messageReaders);
-            case ConnectionLostEventArgs lost:
-                ConnectionLost?.Invoke(this, lost);
-                break;
-            case MqttReconnectedEventArgs reconnected:
-                Reconnected?.Invoke(this, reconnected);
-                break;
-            case MqttConnectedEventArgs connected:
-                Connected?.Invoke(this, connected);
-                break;
-        }
-        return ValueTask.CompletedTask;
+        core.Dispatcher.PostEvent(new MqttReconnectedEventArgs(restored, failure));
     }
 
     private NativeUse Use() => NativeUse.Lease(handle, Volatile.Read(ref disposed) != 0, this);

@@ -31,12 +31,8 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     private readonly MqttClientHandle handle = new();
     private readonly nint callbackId;
     private readonly ParsedServerUri serverUri;
-    private readonly EventDispatcher dispatcher;
+    private readonly ClientCore core;
     private readonly DeliveryTracker deliveries;
-    private readonly int receiveBufferCapacity;
-    private readonly ReceiveBufferFullMode receiveBufferFullMode;
-    private readonly MessageReaders messageReaders;
-    private readonly MessageHandlers messageHandlers;
     private readonly ClientTelemetry telemetry;
     private readonly PersistenceBridge? persistence;
     private readonly Lock connectionGate = new();
@@ -74,23 +70,15 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
 
     private MqttClient(MqttClientOptions options, string uriName, string idName, string persistenceName, string versionName)
     {
-        serverUri = ParsedServerUri.Parse(options.ServerUri, uriName);
-        ArgumentNullException.ThrowIfNull(options.ClientId, idName);
-        ArgumentNullException.ThrowIfNull(options.Persistence, persistenceName);
-        if (!Enum.IsDefined(options.Version))
-            throw new ArgumentOutOfRangeException(versionName, options.Version, "Not an MQTT version paho knows.");
-        if (!Enum.IsDefined(options.ReceiveBufferFullMode))
-            throw new ArgumentOutOfRangeException(nameof(options), options.ReceiveBufferFullMode, "Not a receive buffer mode.");
+        serverUri = ClientCore.CheckOptions(options, uriName, idName, persistenceName, versionName);
         if (options.OfflineBuffer is not null)
             throw new ArgumentException("paho's synchronous MQTTClient has no offline buffer; use MqttAsyncClient.", nameof(options));
 
         ServerUri = options.ServerUri;
         ClientId = options.ClientId;
         Version = options.Version;
-        receiveBufferCapacity = options.ReceiveBufferCapacity;
-        receiveBufferFullMode = options.ReceiveBufferFullMode;
 
-        telemetry = new ClientTelemetry(options.LoggerFactory, typeof(MqttClient).FullName!, ClientId, ServerUri, receiveBufferCapacity, () => deliveries!.InFlight);
+        telemetry = new ClientTelemetry(options.LoggerFactory, typeof(MqttClient).FullName!, ClientId, ServerUri, options.ReceiveBufferCapacity, () => deliveries!.InFlight);
         if (options.Persistence.Store is { } store)
             persistence = PersistenceBridge.ForClient(store, telemetry);
         try
@@ -103,16 +91,14 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
             telemetry.Dispose();
             throw;
         }
-        dispatcher = new EventDispatcher(receiveBufferCapacity, receiveBufferFullMode, DispatchAsync, PahoThread.Client, telemetry);
-        messageReaders = new MessageReaders(receiveBufferCapacity, receiveBufferFullMode, dispatcher);
-        messageHandlers = new MessageHandlers(telemetry);
+        core = new ClientCore(this, options, PahoThread.Client, telemetry);
         deliveries = new DeliveryTracker(ReadPahoPending, PahoThread.Client, telemetry);
         callbackId = CallbackRegistry<IClientCallbacks>.Register(this);
         int rc = ClientCallbacks.Set(handle.DangerousGetHandle(), callbackId, Version == MqttVersion.V5);
         if (rc != MQTTClientConstants.MQTTCLIENT_SUCCESS)
         {
             CallbackRegistry<IClientCallbacks>.Unregister(callbackId);
-            dispatcher.Close();
+            core.Dispatcher.Close();
             handle.Dispose();
             persistence?.Dispose();
             telemetry.Dispose();
@@ -121,10 +107,18 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     }
 
     /// <summary>A message arrived on a subscription. Raised on the client's dispatcher, in arrival order.</summary>
-    public event EventHandler<MqttMessageReceivedEventArgs>? MessageReceived;
+    public event EventHandler<MqttMessageReceivedEventArgs>? MessageReceived
+    {
+        add => core.MessageReceived += value;
+        remove => core.MessageReceived -= value;
+    }
 
-    /// <summary>The connection ended without <see cref="Disconnect(TimeSpan)"/>. Raised on the client's dispatcher.</summary>
-    public event EventHandler<ConnectionLostEventArgs>? ConnectionLost;
+    /// <summary>The connection ended without <see cref="Disconnect(TimeSpan)"/>. Raised on the client's core.Dispatcher.</summary>
+    public event EventHandler<ConnectionLostEventArgs>? ConnectionLost
+    {
+        add => core.ConnectionLost += value;
+        remove => core.ConnectionLost -= value;
+    }
 
     /// <summary>The broker URI the client was created with.</summary>
     public string ServerUri { get; }
@@ -148,7 +142,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     }
 
     /// <summary>Received messages dropped because the receive buffer was full (<see cref="ReceiveBufferFullMode.DropNewest"/>).</summary>
-    public long DroppedMessages => dispatcher.Dropped;
+    public long DroppedMessages => core.Dispatcher.Dropped;
 
     /// <summary>The version of the paho.mqtt.c library loaded, as it reports itself (<c>MQTTClient_getVersionInfo</c>).</summary>
     public static string PahoVersion => PahoVersionInfo.TryGetValue("Version", out string? version) ? version : "";
@@ -566,7 +560,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     public IDisposable AddMessageHandler(string topicFilter, Func<MqttMessage, CancellationToken, ValueTask> handler)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
-        return messageHandlers.Add(topicFilter, handler);
+        return core.Handlers.Add(topicFilter, handler);
     }
 
     /// <summary>
@@ -579,7 +573,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     public IAsyncEnumerable<MqttMessage> ReadMessagesAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
-        return messageReaders.Open(cancellationToken);
+        return core.Readers.Open(cancellationToken);
     }
 
     /// <summary>
@@ -647,7 +641,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
         if (Interlocked.Exchange(ref disposed, 1) != 0)
             return;
         // First: no handler runs after this, and paho's thread is no longer held by a full buffer.
-        dispatcher.Close();
+        core.Dispatcher.Close();
         lock (connectionGate)
         {
             bool added = false;
@@ -679,23 +673,12 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
             connectMemory?.Dispose();
             connectMemory = null;
         }
-        messageReaders.CompleteAll();
+        core.Readers.CompleteAll();
         telemetry.Dispose();
     }
 
-    unsafe void IClientCallbacks.OnMessageArrived(ReadOnlySpan<byte> topic, MQTTClient_message* message)
-    {
-        var received = new MqttMessage(
-            Encoding.UTF8.GetString(topic),
-            new ReadOnlySpan<byte>(message->payload, message->payloadlen).ToArray(),
-            (MqttQos)message->qos,
-            message->retained != 0,
-            message->dup != 0,
-            PropertiesReader.Read(&message->properties));
-        telemetry.Received(received.Qos, received.Payload.Length);
-        // Blocks paho's thread while the buffer is full (the default policy): TCP then holds the broker back.
-        dispatcher.PostMessage(received);
-    }
+    unsafe void IClientCallbacks.OnMessageArrived(ReadOnlySpan<byte> topic, MQTTClient_message* message) =>
+        core.OnMessageArrived(topic, message->payload, message->payloadlen, message->qos, message->retained, message->dup, &message->properties);
 
     void IClientCallbacks.OnConnectionLost(string? cause) => ConnectionEnded(new ConnectionLostEventArgs(cause));
 
@@ -719,7 +702,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
             losses++;
             Monitor.PulseAll(socketGate);
         }
-        dispatcher.PostEvent(lost);
+        core.Dispatcher.PostEvent(lost);
     }
 
     private static MqttClientOptions CreationOptions(string serverUri, string clientId, ClientPersistence persistence, MqttVersion version) =>
@@ -889,20 +872,6 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
         }
     }
 
-    private ValueTask DispatchAsync(object item, CancellationToken stopping)
-    {
-        switch (item)
-        {
-            case MqttMessage message:
-                telemetry.Process(this, MessageReceived, message);
-                return messageHandlers.IsEmpty ? messageReaders.DeliverAsync(message, stopping) : messageHandlers.DeliverAsync(message, stopping, messageReaders);
-            case ConnectionLostEventArgs lost:
-                ConnectionLost?.Invoke(this, lost);
-                break;
-        }
-        return ValueTask.CompletedTask;
-    }
-
     /// <summary>paho's pending delivery tokens (<c>MQTTClient_getPendingDeliveryTokens</c>), or null once the client is gone.</summary>
     private HashSet<int>? ReadPahoPending()
     {
@@ -945,12 +914,8 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
             : "the client is not connected yet: call Connect first");
     }
 
-    private void CheckProperties(MqttProperties? properties, PropertyPacket packet, string paramName)
-    {
-        if (properties is { IsEmpty: false } && Version != MqttVersion.V5)
-            throw new ArgumentException("Properties exist in MQTT 5 only: create and connect the client with MqttVersion.V5.", paramName);
-        PropertyCodes.CheckFor(properties, packet, paramName);
-    }
+    private void CheckProperties(MqttProperties? properties, PropertyPacket packet, string paramName) =>
+        ClientCore.CheckProperties(Version, properties, packet, paramName);
 
     private void CheckOwnToken(DeliveryToken token, string paramName)
     {
