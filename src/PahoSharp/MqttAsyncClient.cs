@@ -6,7 +6,6 @@ using PahoSharp.Interop.Properties;
 using PahoSharp.Interop.Writers;
 using PahoSharp.Native;
 using PahoSharp.Telemetry;
-using UnicodeUtf8 = System.Text.Unicode.Utf8;
 
 namespace PahoSharp;
 
@@ -120,21 +119,21 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         remove => core.MessageReceived -= value;
     }
 
-    /// <summary><see cref="ConnectAsync(ConnectOptions, CancellationToken)"/> connected. Raised on the client's core.Dispatcher.</summary>
+    /// <summary><see cref="ConnectAsync(ConnectOptions, CancellationToken)"/> connected. Raised on the client's dispatcher.</summary>
     public event EventHandler<MqttConnectedEventArgs>? Connected
     {
         add => core.Connected += value;
         remove => core.Connected -= value;
     }
 
-    /// <summary>The connection ended without <see cref="DisconnectAsync(TimeSpan, CancellationToken)"/>; paho reconnects if told to. Raised on the client's core.Dispatcher.</summary>
+    /// <summary>The connection ended without <see cref="DisconnectAsync(TimeSpan, CancellationToken)"/>; paho reconnects if told to. Raised on the client's dispatcher.</summary>
     public event EventHandler<ConnectionLostEventArgs>? ConnectionLost
     {
         add => core.ConnectionLost += value;
         remove => core.ConnectionLost -= value;
     }
 
-    /// <summary>paho reconnected by itself, and the client subscribed again to what it had. Raised on the client's core.Dispatcher.</summary>
+    /// <summary>paho reconnected by itself, and the client subscribed again to what it had. Raised on the client's dispatcher.</summary>
     public event EventHandler<MqttReconnectedEventArgs>? Reconnected
     {
         add => core.Reconnected += value;
@@ -385,12 +384,9 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     /// <inheritdoc cref="PublishAsync(string, ReadOnlyMemory{byte}, MqttQos, bool, CancellationToken)"/>
     public Task<MqttPublishResult> PublishAsync(string topic, string payload, MqttQos qos = MqttQos.AtMostOnce, bool retained = false, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(payload);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, Encoding.UTF8.GetMaxByteCount(payload.Length)));
+        byte[] buffer = Utf8Payload.Rent(payload, nameof(payload), out int written);
         try
         {
-            if (UnicodeUtf8.FromUtf16(payload, buffer, out _, out int written, replaceInvalidSequences: false) != OperationStatus.Done)
-                throw new ArgumentException("The payload is not valid UTF-16 (it has an unpaired surrogate), so it has no UTF-8 form.", nameof(payload));
             return PublishAsync(topic, buffer.AsMemory(0, written), qos, retained, cancellationToken);
         }
         finally
@@ -431,15 +427,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         return Granted(results[0]);
     }
 
-    /// <summary>The one filter's answer, or the broker's refusal of it as an exception (the forms for one filter answer with the grant alone).</summary>
-    private MqttSubscribeResult Granted(MqttSubscribeResult result)
-    {
-        if (result.IsGranted)
-            return result;
-        throw Version == MqttVersion.V5
-            ? MqttException.Refused(result.ReasonCode, "subscribe", result.ReasonString)
-            : new MqttException(MqttReturnCode.BadSubscribe, "subscribe");
-    }
+    private MqttSubscribeResult Granted(MqttSubscribeResult result) => ClientCore.Granted(Version, result);
 
     /// <summary>Subscribes to several filters in one SUBSCRIBE (<c>MQTTAsync_subscribeMany</c>), and restores the granted ones after reconnects.</summary>
     /// <param name="subscriptions">The filters and their QoS.</param>
@@ -455,16 +443,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     /// <param name="cancellationToken">Ends the wait, not the subscription.</param>
     public Task<IReadOnlyList<MqttSubscribeResult>> SubscribeAsync(IEnumerable<MqttSubscription> subscriptions, MqttProperties? properties, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(subscriptions);
-        MqttSubscription[] requested = [.. subscriptions];
-        if (requested.Length == 0)
-            throw new ArgumentException("Subscribe to at least one filter.", nameof(subscriptions));
-        foreach (MqttSubscription subscription in requested)
-        {
-            Check.Qos(subscription.Qos, nameof(subscriptions));
-            CheckFilter(subscription.TopicFilter, nameof(subscriptions));
-            SubscribeOptionsWriter.Check(subscription, Version == MqttVersion.V5, nameof(subscriptions));
-        }
+        MqttSubscription[] requested = ClientCore.CheckSubscriptions(subscriptions, Version, filterRules: true, nameof(subscriptions));
         CheckProperties(properties, PropertyPacket.Subscribe, nameof(properties));
         return SubscribeCore(requested, properties, restoring: false, cancellationToken).WaitAsync(cancellationToken);
     }
@@ -781,10 +760,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     private void CheckProperties(MqttProperties? properties, PropertyPacket packet, string paramName) =>
         ClientCore.CheckProperties(Version, properties, packet, paramName);
 
-    private static void CheckFilter(string? topicFilter, string paramName)
-    {
-        using var filter = Utf8z.TopicFilter(topicFilter, stackalloc byte[Utf8z.StackBytes], paramName);
-    }
+    private static void CheckFilter(string? topicFilter, string paramName) => ClientCore.CheckFilter(topicFilter, paramName);
 
     /// <summary>Before the native call that starts an operation.</summary>
     private static void BeginOperation(AsyncOperation operation) => operation.HoldPahoWait();

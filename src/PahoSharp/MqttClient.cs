@@ -8,7 +8,6 @@ using PahoSharp.Interop.Properties;
 using PahoSharp.Interop.Writers;
 using PahoSharp.Native;
 using PahoSharp.Telemetry;
-using UnicodeUtf8 = System.Text.Unicode.Utf8;
 
 [module: SkipLocalsInit]
 
@@ -113,7 +112,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
         remove => core.MessageReceived -= value;
     }
 
-    /// <summary>The connection ended without <see cref="Disconnect(TimeSpan)"/>. Raised on the client's core.Dispatcher.</summary>
+    /// <summary>The connection ended without <see cref="Disconnect(TimeSpan)"/>. Raised on the client's dispatcher.</summary>
     public event EventHandler<ConnectionLostEventArgs>? ConnectionLost
     {
         add => core.ConnectionLost += value;
@@ -314,12 +313,9 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     /// <inheritdoc cref="Publish(string, ReadOnlySpan{byte}, MqttQos, bool)"/>
     public DeliveryToken Publish(string topic, string payload, MqttQos qos = MqttQos.AtMostOnce, bool retained = false)
     {
-        ArgumentNullException.ThrowIfNull(payload);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, Encoding.UTF8.GetMaxByteCount(payload.Length)));
+        byte[] buffer = Utf8Payload.Rent(payload, nameof(payload), out int written);
         try
         {
-            if (UnicodeUtf8.FromUtf16(payload, buffer, out _, out int written, replaceInvalidSequences: false) != OperationStatus.Done)
-                throw new ArgumentException("The payload is not valid UTF-16 (it has an unpaired surrogate), so it has no UTF-8 form.", nameof(payload));
             return Publish(topic, buffer.AsSpan(0, written), qos, retained);
         }
         finally
@@ -430,12 +426,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     /// <exception cref="MqttException">The broker refused (<see cref="MqttException.ReasonCode"/>; <see cref="MqttReturnCode.BadSubscribe"/> for MQTT 3.1.1), or paho failed.</exception>
     public MqttSubscribeResult Subscribe(MqttSubscription subscription, MqttProperties? properties = null)
     {
-        MqttSubscribeResult result = Subscribe([subscription], properties)[0];
-        if (result.IsGranted)
-            return result;
-        throw Version == MqttVersion.V5
-            ? MqttException.Refused(result.ReasonCode, "subscribe", result.ReasonString)
-            : new MqttException(MqttReturnCode.BadSubscribe, "subscribe");
+        return ClientCore.Granted(Version, Subscribe([subscription], properties)[0]);
     }
 
     /// <summary>Subscribes to several filters in one SUBSCRIBE (<c>MQTTClient_subscribeMany</c>, <c>MQTTClient_subscribeMany5</c>).</summary>
@@ -445,17 +436,8 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     /// <exception cref="MqttException">paho failed (the connection, say): no answer at all.</exception>
     public unsafe IReadOnlyList<MqttSubscribeResult> Subscribe(IEnumerable<MqttSubscription> subscriptions, MqttProperties? properties = null)
     {
-        ArgumentNullException.ThrowIfNull(subscriptions);
-        MqttSubscription[] requested = [.. subscriptions];
-        if (requested.Length == 0)
-            throw new ArgumentException("Subscribe to at least one filter.", nameof(subscriptions));
+        MqttSubscription[] requested = ClientCore.CheckSubscriptions(subscriptions, Version, filterRules: false, nameof(subscriptions));
         bool mqtt5 = Version == MqttVersion.V5;
-        foreach (MqttSubscription subscription in requested)
-        {
-            Check.Qos(subscription.Qos, nameof(subscriptions));
-            MqttText.CheckString(subscription.TopicFilter, nameof(subscriptions));
-            SubscribeOptionsWriter.Check(subscription, mqtt5, nameof(subscriptions));
-        }
         CheckProperties(properties, PropertyPacket.Subscribe, nameof(properties));
         using var arena = new NativeArena();
         var topics = arena.AllocateArray<nint>(requested.Length);

@@ -1,5 +1,6 @@
 using System.Text;
 using PahoSharp.Interop.Properties;
+using PahoSharp.Interop.Writers;
 using PahoSharp.Native;
 using PahoSharp.Telemetry;
 
@@ -58,6 +59,42 @@ internal sealed class ClientCore
         if (properties is { IsEmpty: false } && version != MqttVersion.V5)
             throw new ArgumentException("Properties exist in MQTT 5 only: create and connect the client with MqttVersion.V5.", paramName);
         PropertyCodes.CheckFor(properties, packet, paramName);
+    }
+
+    /// <summary>Checks a SUBSCRIBE's filters as both clients do; <paramref name="filterRules"/> checks each filter as a topic filter, else as a string paho accepts.</summary>
+    /// <returns>The filters, copied once.</returns>
+    public static MqttSubscription[] CheckSubscriptions(IEnumerable<MqttSubscription> subscriptions, MqttVersion version, bool filterRules, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(subscriptions, paramName);
+        MqttSubscription[] requested = [.. subscriptions];
+        if (requested.Length == 0)
+            throw new ArgumentException("Subscribe to at least one filter.", paramName);
+        bool mqtt5 = version == MqttVersion.V5;
+        foreach (MqttSubscription subscription in requested)
+        {
+            Check.Qos(subscription.Qos, paramName);
+            if (filterRules)
+                CheckFilter(subscription.TopicFilter, paramName);
+            else
+                MqttText.CheckString(subscription.TopicFilter, paramName);
+            SubscribeOptionsWriter.Check(subscription, mqtt5, paramName);
+        }
+        return requested;
+    }
+
+    public static void CheckFilter(string? topicFilter, string paramName)
+    {
+        using var filter = Utf8z.TopicFilter(topicFilter, stackalloc byte[Utf8z.StackBytes], paramName);
+    }
+
+    /// <summary>The one filter's answer, or the broker's refusal of it as an exception (the forms for one filter answer with the grant alone).</summary>
+    public static MqttSubscribeResult Granted(MqttVersion version, MqttSubscribeResult result)
+    {
+        if (result.IsGranted)
+            return result;
+        throw version == MqttVersion.V5
+            ? MqttException.Refused(result.ReasonCode, "subscribe", result.ReasonString)
+            : new MqttException(MqttReturnCode.BadSubscribe, "subscribe");
     }
 
     /// <summary>Copies a message paho hands over (either engine's message struct, field by field) and posts it to the dispatcher.</summary>
