@@ -258,7 +258,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         var (resolved, timeLeft) = await Task.Run(() => HostResolver.Resolve(uris, options.ConnectTimeout), cancellationToken).ConfigureAwait(false);
         bool ownUriAsIs = options.ServerUris.Count == 0 && resolved[0] == ServerUri;
         var writer = new AsyncConnectOptionsWriter(options, version, ownUriAsIs ? [] : resolved, timeLeft);
-        var operation = new ConnectOperation(operations, ReportedUri,
+        var operation = new ConnectOperation(operations, ReportedUriOf,
             (code, message, errno) => ConnectFailure.Async(code, message, errno, uris, resolved, options.ConnectTimeout, started));
         connectUris = uris;
         pahoUris = resolved;
@@ -746,16 +746,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         return client;
     }
 
-    /// <summary>The URI as the caller wrote it, for the one paho reports (which may be a resolved address, or lack its tcp:// scheme).</summary>
-    private string ReportedUri(string connected)
-    {
-        for (int i = 0; i < pahoUris.Count && i < connectUris.Count; i++)
-        {
-            if (pahoUris[i] == connected || pahoUris[i].EndsWith("://" + connected, StringComparison.Ordinal))
-                return connectUris[i].Text;
-        }
-        return connected;
-    }
+    private string ReportedUriOf(string connected) => ReportedUri.Of(connected, connectUris, pahoUris);
 
     private void CheckProperties(MqttProperties? properties, PropertyPacket packet, string paramName) =>
         ClientCore.CheckProperties(Version, properties, packet, paramName);

@@ -724,15 +724,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     private static unsafe MqttConnectResult ConnectResult(MQTTClient_connectOptions* native, MqttVersion requested, IReadOnlyList<ParsedServerUri> uris, IReadOnlyList<string> pahoUris)
     {
         string connected = native->returned.serverURI is null ? pahoUris[0] : Marshal.PtrToStringUTF8((nint)native->returned.serverURI)!;
-        // Report the URI as the caller wrote it, not the address it was resolved to. paho reports a
-        // tcp:// URI of serverURIs without its scheme.
-        int index = -1;
-        for (int i = 0; i < pahoUris.Count && index < 0; i++)
-        {
-            if (pahoUris[i] == connected || pahoUris[i].EndsWith("://" + connected, StringComparison.Ordinal))
-                index = i;
-        }
-        string uri = index >= 0 ? uris[index].Text : connected;
+        string uri = ReportedUri.Of(connected, uris, pahoUris);
         MqttVersion version = native->returned.MQTTVersion is var v && Enum.IsDefined((MqttVersion)v) && v != 0 ? (MqttVersion)v : requested;
         return new MqttConnectResult(uri, version, native->returned.sessionPresent != 0);
     }
