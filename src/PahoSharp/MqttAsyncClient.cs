@@ -57,7 +57,6 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     private AsyncConnectOptionsWriter? connectMemory;
     private IReadOnlyList<ParsedServerUri> connectUris = [];
     private IReadOnlyList<string> pahoUris = [];
-    private int disposed;
 
     /// <summary>Creates a client without persistence speaking MQTT 3.1.1.</summary>
     /// <param name="serverUri">The broker, for instance <c>tcp://127.0.0.1:1883</c>.</param>
@@ -154,7 +153,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     {
         get
         {
-            if (Volatile.Read(ref disposed) != 0)
+            if (core.IsDisposed)
                 return false;
             using var use = Use();
             return MQTTAsyncApi.MQTTAsync_isConnected(use.Client) != 0;
@@ -201,7 +200,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     {
         ArgumentNullException.ThrowIfNull(options);
         var (uris, version) = ConnectOptionsCheck.Check(options, Version, serverUri, canReconnect: true);
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        core.ThrowIfDisposed();
         // Before the first await: a subscription made from here on waits for this connect.
         connection.Connecting();
         try
@@ -359,7 +358,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         MqttText.CheckPayloadLength(payload.Length, nameof(payload));
         MqttText.CheckTopicName(topic, nameof(topic));
         CheckProperties(properties, PropertyPacket.Publish, nameof(properties));
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        core.ThrowIfDisposed();
         var measure = new PublishMeasure(ClientTelemetry.PublishStarting(), telemetry.StartPublish(topic, qos, retained, payload.Length));
         // A buffer that deletes the oldest holds QoS 0 in the window too, so that paho never drops while connected.
         if (qos == MqttQos.AtMostOnce && dropOldest is null)
@@ -534,7 +533,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     private async Task DisconnectCoreAsync(TimeSpan timeout, MqttReasonCode reasonCode, MqttProperties? properties, CancellationToken cancellationToken)
     {
         Check.Timeout(timeout, nameof(timeout));
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        core.ThrowIfDisposed();
         await connectionGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -570,8 +569,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     /// <exception cref="ArgumentException">The filter is not valid.</exception>
     public IDisposable AddMessageHandler(string topicFilter, Func<MqttMessage, CancellationToken, ValueTask> handler)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
-        return core.Handlers.Add(topicFilter, handler);
+        return core.AddMessageHandler(topicFilter, handler);
     }
 
     /// <summary>
@@ -580,8 +578,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     /// </summary>
     public IAsyncEnumerable<MqttMessage> ReadMessagesAsync(CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
-        return core.Readers.Open(cancellationToken);
+        return core.ReadMessages(cancellationToken);
     }
 
     /// <summary>
@@ -593,7 +590,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     /// </summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        if (!core.MarkDisposed())
             return;
         // First: no handler runs after this, and paho's thread is no longer held by a full buffer.
         core.Dispatcher.Close();
@@ -661,7 +658,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         await connectionGate.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (!disconnectRequested || Volatile.Read(ref disposed) != 0)
+            if (!disconnectRequested || core.IsDisposed)
                 return;
             var operation = new DisconnectOperation(operations);
             Disconnect(TimeSpan.Zero, MqttReasonCode.Success, null, operation);
@@ -1164,5 +1161,5 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         core.Dispatcher.PostEvent(new MqttReconnectedEventArgs(restored, failure));
     }
 
-    private NativeUse Use() => NativeUse.Lease(handle, Volatile.Read(ref disposed) != 0, this);
+    private NativeUse Use() => core.Lease(handle);
 }

@@ -39,7 +39,6 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     private ConnectOptionsWriter? connectMemory;
     private ConnectionSocket? socket;
     private long losses;
-    private int disposed;
     private volatile bool everConnected;
 
     /// <summary>Creates a client without persistence speaking MQTT 3.1.1 (<c>MQTTClient_create</c>).</summary>
@@ -133,7 +132,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     {
         get
         {
-            if (Volatile.Read(ref disposed) != 0)
+            if (core.IsDisposed)
                 return false;
             using var use = Use();
             return MQTTClientApi.MQTTClient_isConnected(use.Client) != 0;
@@ -372,7 +371,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     /// </exception>
     public bool WaitForCompletion(DeliveryToken token, TimeSpan timeout)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        core.ThrowIfDisposed();
         Check.WaitTimeout(timeout, nameof(timeout));
         CheckOwnToken(token, nameof(token));
         return deliveries.Wait(token, timeout);
@@ -541,8 +540,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     /// <exception cref="ArgumentException">The filter is not valid.</exception>
     public IDisposable AddMessageHandler(string topicFilter, Func<MqttMessage, CancellationToken, ValueTask> handler)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
-        return core.Handlers.Add(topicFilter, handler);
+        return core.AddMessageHandler(topicFilter, handler);
     }
 
     /// <summary>
@@ -554,8 +552,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     /// </summary>
     public IAsyncEnumerable<MqttMessage> ReadMessagesAsync(CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
-        return core.Readers.Open(cancellationToken);
+        return core.ReadMessages(cancellationToken);
     }
 
     /// <summary>
@@ -620,7 +617,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     /// </summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        if (!core.MarkDisposed())
             return;
         // First: no handler runs after this, and paho's thread is no longer held by a full buffer.
         core.Dispatcher.Close();
@@ -897,5 +894,5 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
             throw new ArgumentException("The token is another client's: wait for it through the client that published it.", paramName);
     }
 
-    private NativeUse Use() => NativeUse.Lease(handle, Volatile.Read(ref disposed) != 0, this);
+    private NativeUse Use() => core.Lease(handle);
 }

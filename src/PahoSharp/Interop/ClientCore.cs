@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using PahoSharp.Interop.Properties;
 using PahoSharp.Interop.Writers;
@@ -16,6 +17,7 @@ internal sealed class ClientCore
 {
     private readonly object sender;
     private readonly ClientTelemetry telemetry;
+    private int disposed;
 
     public ClientCore(object sender, MqttClientOptions options, PahoThread pahoThread, ClientTelemetry telemetry)
     {
@@ -39,6 +41,31 @@ internal sealed class ClientCore
     public MessageReaders Readers { get; }
 
     public MessageHandlers Handlers { get; }
+
+    /// <summary>Whether the client has been disposed.</summary>
+    public bool IsDisposed => Volatile.Read(ref disposed) != 0;
+
+    /// <summary>Marks the client disposed.</summary>
+    /// <returns>True for the first call only: that caller disposes.</returns>
+    public bool MarkDisposed() => Interlocked.Exchange(ref disposed, 1) == 0;
+
+    /// <summary>Throws the <see cref="ObjectDisposedException"/> the client itself would, naming the client's type.</summary>
+    public void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(IsDisposed, sender);
+
+    /// <summary>Leases the client's handle for one native call.</summary>
+    public NativeUse Lease(SafeHandle handle) => NativeUse.Lease(handle, IsDisposed, sender);
+
+    public IDisposable AddMessageHandler(string topicFilter, Func<MqttMessage, CancellationToken, ValueTask> handler)
+    {
+        ThrowIfDisposed();
+        return Handlers.Add(topicFilter, handler);
+    }
+
+    public IAsyncEnumerable<MqttMessage> ReadMessages(CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        return Readers.Open(cancellationToken);
+    }
 
     /// <summary>Checks what both clients need of their creation options; the parameter names are the public constructor's.</summary>
     /// <returns>The parsed server URI.</returns>
