@@ -6,7 +6,6 @@ using PahoSharp.Interop.Properties;
 using PahoSharp.Interop.Writers;
 using PahoSharp.Native;
 using PahoSharp.Telemetry;
-using UnicodeUtf8 = System.Text.Unicode.Utf8;
 
 namespace PahoSharp;
 
@@ -33,9 +32,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     private readonly AsyncClientHandle handle = new();
     private readonly nint callbackId;
     private readonly ParsedServerUri serverUri;
-    private readonly EventDispatcher dispatcher;
-    private readonly MessageReaders messageReaders;
-    private readonly MessageHandlers messageHandlers;
+    private readonly ClientCore core;
     private readonly AsyncOperationSet operations = new();
     private readonly PersistenceBridge? persistence;
     private readonly DropOldestBuffer? dropOldest;
@@ -60,7 +57,6 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     private AsyncConnectOptionsWriter? connectMemory;
     private IReadOnlyList<ParsedServerUri> connectUris = [];
     private IReadOnlyList<string> pahoUris = [];
-    private int disposed;
 
     /// <summary>Creates a client without persistence speaking MQTT 3.1.1.</summary>
     /// <param name="serverUri">The broker, for instance <c>tcp://127.0.0.1:1883</c>.</param>
@@ -79,15 +75,9 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
 
     private MqttAsyncClient(MqttClientOptions options, string uriName, string idName)
     {
-        serverUri = ParsedServerUri.Parse(options.ServerUri, uriName);
+        serverUri = ClientCore.CheckOptions(options, uriName, idName, nameof(options), nameof(options));
         window = new AsyncPublishWindow(10, HandOver);
         pahoPending = ReadPendingTokens;
-        ArgumentNullException.ThrowIfNull(options.ClientId, idName);
-        ArgumentNullException.ThrowIfNull(options.Persistence, nameof(options));
-        if (!Enum.IsDefined(options.Version))
-            throw new ArgumentOutOfRangeException(nameof(options), options.Version, "Not an MQTT version paho knows.");
-        if (!Enum.IsDefined(options.ReceiveBufferFullMode))
-            throw new ArgumentOutOfRangeException(nameof(options), options.ReceiveBufferFullMode, "Not a receive buffer mode.");
 
         ServerUri = options.ServerUri;
         ClientId = options.ClientId;
@@ -107,15 +97,13 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
             telemetry.Dispose();
             throw;
         }
-        dispatcher = new EventDispatcher(options.ReceiveBufferCapacity, options.ReceiveBufferFullMode, DispatchAsync, PahoThread.Async, telemetry);
-        messageReaders = new MessageReaders(options.ReceiveBufferCapacity, options.ReceiveBufferFullMode, dispatcher);
-        messageHandlers = new MessageHandlers(telemetry);
+        core = new ClientCore(this, options, PahoThread.Async, telemetry);
         callbackId = CallbackRegistry<IAsyncClientCallbacks>.Register(this);
         int rc = AsyncClientCallbacks.Set(handle.DangerousGetHandle(), callbackId, Version == MqttVersion.V5);
         if (rc != MQTTAsyncConstants.MQTTASYNC_SUCCESS)
         {
             CallbackRegistry<IAsyncClientCallbacks>.Unregister(callbackId);
-            dispatcher.Close();
+            core.Dispatcher.Close();
             handle.Dispose();
             persistence?.Dispose();
             telemetry.Dispose();
@@ -124,16 +112,32 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     }
 
     /// <summary>A message arrived on a subscription. Raised on the client's dispatcher, in arrival order.</summary>
-    public event EventHandler<MqttMessageReceivedEventArgs>? MessageReceived;
+    public event EventHandler<MqttMessageReceivedEventArgs>? MessageReceived
+    {
+        add => core.MessageReceived += value;
+        remove => core.MessageReceived -= value;
+    }
 
     /// <summary><see cref="ConnectAsync(ConnectOptions, CancellationToken)"/> connected. Raised on the client's dispatcher.</summary>
-    public event EventHandler<MqttConnectedEventArgs>? Connected;
+    public event EventHandler<MqttConnectedEventArgs>? Connected
+    {
+        add => core.Connected += value;
+        remove => core.Connected -= value;
+    }
 
     /// <summary>The connection ended without <see cref="DisconnectAsync(TimeSpan, CancellationToken)"/>; paho reconnects if told to. Raised on the client's dispatcher.</summary>
-    public event EventHandler<ConnectionLostEventArgs>? ConnectionLost;
+    public event EventHandler<ConnectionLostEventArgs>? ConnectionLost
+    {
+        add => core.ConnectionLost += value;
+        remove => core.ConnectionLost -= value;
+    }
 
     /// <summary>paho reconnected by itself, and the client subscribed again to what it had. Raised on the client's dispatcher.</summary>
-    public event EventHandler<MqttReconnectedEventArgs>? Reconnected;
+    public event EventHandler<MqttReconnectedEventArgs>? Reconnected
+    {
+        add => core.Reconnected += value;
+        remove => core.Reconnected -= value;
+    }
 
     /// <summary>The broker URI the client was created with.</summary>
     public string ServerUri { get; }
@@ -149,7 +153,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     {
         get
         {
-            if (Volatile.Read(ref disposed) != 0)
+            if (core.IsDisposed)
                 return false;
             using var use = Use();
             return MQTTAsyncApi.MQTTAsync_isConnected(use.Client) != 0;
@@ -157,7 +161,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     }
 
     /// <summary>Received messages dropped because the receive buffer was full (<see cref="ReceiveBufferFullMode.DropNewest"/>).</summary>
-    public long DroppedMessages => dispatcher.Dropped;
+    public long DroppedMessages => core.Dispatcher.Dropped;
 
     /// <summary>The subscriptions the client holds and restores after a reconnect: filter and QoS asked for.</summary>
     public IReadOnlyList<MqttSubscription> Subscriptions
@@ -196,7 +200,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     {
         ArgumentNullException.ThrowIfNull(options);
         var (uris, version) = ConnectOptionsCheck.Check(options, Version, serverUri, canReconnect: true);
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        core.ThrowIfDisposed();
         // Before the first await: a subscription made from here on waits for this connect.
         connection.Connecting();
         try
@@ -253,7 +257,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         var (resolved, timeLeft) = await Task.Run(() => HostResolver.Resolve(uris, options.ConnectTimeout), cancellationToken).ConfigureAwait(false);
         bool ownUriAsIs = options.ServerUris.Count == 0 && resolved[0] == ServerUri;
         var writer = new AsyncConnectOptionsWriter(options, version, ownUriAsIs ? [] : resolved, timeLeft);
-        var operation = new ConnectOperation(operations, ReportedUri,
+        var operation = new ConnectOperation(operations, ReportedUriOf,
             (code, message, errno) => ConnectFailure.Async(code, message, errno, uris, resolved, options.ConnectTimeout, started));
         connectUris = uris;
         pahoUris = resolved;
@@ -272,7 +276,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
             },
             CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         _ = operation.Task.ContinueWith(
-            t => dispatcher.PostEvent(new MqttConnectedEventArgs(t.Result)),
+            t => core.Dispatcher.PostEvent(new MqttConnectedEventArgs(t.Result)),
             CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         reconnects = options.Reconnect is not null;
         disconnectRequested = false;
@@ -354,7 +358,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         MqttText.CheckPayloadLength(payload.Length, nameof(payload));
         MqttText.CheckTopicName(topic, nameof(topic));
         CheckProperties(properties, PropertyPacket.Publish, nameof(properties));
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        core.ThrowIfDisposed();
         var measure = new PublishMeasure(ClientTelemetry.PublishStarting(), telemetry.StartPublish(topic, qos, retained, payload.Length));
         // A buffer that deletes the oldest holds QoS 0 in the window too, so that paho never drops while connected.
         if (qos == MqttQos.AtMostOnce && dropOldest is null)
@@ -379,12 +383,9 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     /// <inheritdoc cref="PublishAsync(string, ReadOnlyMemory{byte}, MqttQos, bool, CancellationToken)"/>
     public Task<MqttPublishResult> PublishAsync(string topic, string payload, MqttQos qos = MqttQos.AtMostOnce, bool retained = false, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(payload);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, Encoding.UTF8.GetMaxByteCount(payload.Length)));
+        byte[] buffer = Utf8Payload.Rent(payload, nameof(payload), out int written);
         try
         {
-            if (UnicodeUtf8.FromUtf16(payload, buffer, out _, out int written, replaceInvalidSequences: false) != OperationStatus.Done)
-                throw new ArgumentException("The payload is not valid UTF-16 (it has an unpaired surrogate), so it has no UTF-8 form.", nameof(payload));
             return PublishAsync(topic, buffer.AsMemory(0, written), qos, retained, cancellationToken);
         }
         finally
@@ -425,15 +426,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         return Granted(results[0]);
     }
 
-    /// <summary>The one filter's answer, or the broker's refusal of it as an exception (the forms for one filter answer with the grant alone).</summary>
-    private MqttSubscribeResult Granted(MqttSubscribeResult result)
-    {
-        if (result.IsGranted)
-            return result;
-        throw Version == MqttVersion.V5
-            ? MqttException.Refused(result.ReasonCode, "subscribe", result.ReasonString)
-            : new MqttException(MqttReturnCode.BadSubscribe, "subscribe");
-    }
+    private MqttSubscribeResult Granted(MqttSubscribeResult result) => ClientCore.Granted(Version, result);
 
     /// <summary>Subscribes to several filters in one SUBSCRIBE (<c>MQTTAsync_subscribeMany</c>), and restores the granted ones after reconnects.</summary>
     /// <param name="subscriptions">The filters and their QoS.</param>
@@ -449,16 +442,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     /// <param name="cancellationToken">Ends the wait, not the subscription.</param>
     public Task<IReadOnlyList<MqttSubscribeResult>> SubscribeAsync(IEnumerable<MqttSubscription> subscriptions, MqttProperties? properties, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(subscriptions);
-        MqttSubscription[] requested = [.. subscriptions];
-        if (requested.Length == 0)
-            throw new ArgumentException("Subscribe to at least one filter.", nameof(subscriptions));
-        foreach (MqttSubscription subscription in requested)
-        {
-            Check.Qos(subscription.Qos, nameof(subscriptions));
-            CheckFilter(subscription.TopicFilter, nameof(subscriptions));
-            SubscribeOptionsWriter.Check(subscription, Version == MqttVersion.V5, nameof(subscriptions));
-        }
+        MqttSubscription[] requested = ClientCore.CheckSubscriptions(subscriptions, Version, filterRules: true, nameof(subscriptions));
         CheckProperties(properties, PropertyPacket.Subscribe, nameof(properties));
         return SubscribeCore(requested, properties, restoring: false, cancellationToken).WaitAsync(cancellationToken);
     }
@@ -549,7 +533,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     private async Task DisconnectCoreAsync(TimeSpan timeout, MqttReasonCode reasonCode, MqttProperties? properties, CancellationToken cancellationToken)
     {
         Check.Timeout(timeout, nameof(timeout));
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        core.ThrowIfDisposed();
         await connectionGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -585,8 +569,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     /// <exception cref="ArgumentException">The filter is not valid.</exception>
     public IDisposable AddMessageHandler(string topicFilter, Func<MqttMessage, CancellationToken, ValueTask> handler)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
-        return messageHandlers.Add(topicFilter, handler);
+        return core.AddMessageHandler(topicFilter, handler);
     }
 
     /// <summary>
@@ -595,8 +578,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     /// </summary>
     public IAsyncEnumerable<MqttMessage> ReadMessagesAsync(CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
-        return messageReaders.Open(cancellationToken);
+        return core.ReadMessages(cancellationToken);
     }
 
     /// <summary>
@@ -608,10 +590,10 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     /// </summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        if (!core.MarkDisposed())
             return;
         // First: no handler runs after this, and paho's thread is no longer held by a full buffer.
-        dispatcher.Close();
+        core.Dispatcher.Close();
         // Destroys once the last native call in progress on another thread has returned.
         handle.Dispose();
         socketWatch.End();
@@ -622,7 +604,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         persistence?.Dispose();
         connectMemory?.Dispose();
         connectMemory = null;
-        messageReaders.CompleteAll();
+        core.Readers.CompleteAll();
         telemetry.Dispose();
     }
 
@@ -633,18 +615,8 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         return ValueTask.CompletedTask;
     }
 
-    unsafe void IAsyncClientCallbacks.OnMessageArrived(ReadOnlySpan<byte> topic, MQTTAsync_message* message)
-    {
-        var received = new MqttMessage(
-            Encoding.UTF8.GetString(topic),
-            new ReadOnlySpan<byte>(message->payload, message->payloadlen).ToArray(),
-            (MqttQos)message->qos,
-            message->retained != 0,
-            message->dup != 0,
-            PropertiesReader.Read(&message->properties));
-        telemetry.Received(received.Qos, received.Payload.Length);
-        dispatcher.PostMessage(received);
-    }
+    unsafe void IAsyncClientCallbacks.OnMessageArrived(ReadOnlySpan<byte> topic, MQTTAsync_message* message) =>
+        core.OnMessageArrived(topic, message->payload, message->payloadlen, message->qos, message->retained, message->dup, &message->properties);
 
     void IAsyncClientCallbacks.OnConnectionLost(string? cause) =>
         ConnectionEnded(new ConnectionLostEventArgs(cause));
@@ -686,7 +658,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         await connectionGate.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (!disconnectRequested || Volatile.Read(ref disposed) != 0)
+            if (!disconnectRequested || core.IsDisposed)
                 return;
             var operation = new DisconnectOperation(operations);
             Disconnect(TimeSpan.Zero, MqttReasonCode.Success, null, operation);
@@ -715,7 +687,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         }
         ConnectionEnded();
         telemetry.ConnectionLost(lost);
-        dispatcher.PostEvent(lost);
+        core.Dispatcher.PostEvent(lost);
     }
 
     private void ConnectionEnded()
@@ -771,28 +743,12 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
         return client;
     }
 
-    /// <summary>The URI as the caller wrote it, for the one paho reports (which may be a resolved address, or lack its tcp:// scheme).</summary>
-    private string ReportedUri(string connected)
-    {
-        for (int i = 0; i < pahoUris.Count && i < connectUris.Count; i++)
-        {
-            if (pahoUris[i] == connected || pahoUris[i].EndsWith("://" + connected, StringComparison.Ordinal))
-                return connectUris[i].Text;
-        }
-        return connected;
-    }
+    private string ReportedUriOf(string connected) => ReportedUri.Of(connected, connectUris, pahoUris);
 
-    private void CheckProperties(MqttProperties? properties, PropertyPacket packet, string paramName)
-    {
-        if (properties is { IsEmpty: false } && Version != MqttVersion.V5)
-            throw new ArgumentException("Properties exist in MQTT 5 only: create and connect the client with MqttVersion.V5.", paramName);
-        PropertyCodes.CheckFor(properties, packet, paramName);
-    }
+    private void CheckProperties(MqttProperties? properties, PropertyPacket packet, string paramName) =>
+        ClientCore.CheckProperties(Version, properties, packet, paramName);
 
-    private static void CheckFilter(string? topicFilter, string paramName)
-    {
-        using var filter = Utf8z.TopicFilter(topicFilter, stackalloc byte[Utf8z.StackBytes], paramName);
-    }
+    private static void CheckFilter(string? topicFilter, string paramName) => ClientCore.CheckFilter(topicFilter, paramName);
 
     /// <summary>Before the native call that starts an operation.</summary>
     private static void BeginOperation(AsyncOperation operation) => operation.HoldPahoWait();
@@ -1202,50 +1158,8 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
                 return;
             }
         }
-        dispatcher.PostEvent(new MqttReconnectedEventArgs(restored, failure));
+        core.Dispatcher.PostEvent(new MqttReconnectedEventArgs(restored, failure));
     }
 
-    private ValueTask DispatchAsync(object item, CancellationToken stopping)
-    {
-        switch (item)
-        {
-            case MqttMessage message:
-                telemetry.Process(this, MessageReceived, message);
-                return messageHandlers.IsEmpty ? messageReaders.DeliverAsync(message, stopping) : messageHandlers.DeliverAsync(message, stopping, messageReaders);
-            case ConnectionLostEventArgs lost:
-                ConnectionLost?.Invoke(this, lost);
-                break;
-            case MqttReconnectedEventArgs reconnected:
-                Reconnected?.Invoke(this, reconnected);
-                break;
-            case MqttConnectedEventArgs connected:
-                Connected?.Invoke(this, connected);
-                break;
-        }
-        return ValueTask.CompletedTask;
-    }
-
-    private NativeUse Use()
-    {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
-        return new NativeUse(handle);
-    }
-
-    /// <summary>Holds a reference on the handle for one native call, so a concurrent Dispose destroys only after it.</summary>
-    private readonly ref struct NativeUse
-    {
-        private readonly AsyncClientHandle handle;
-
-        public NativeUse(AsyncClientHandle handle)
-        {
-            bool added = false;
-            handle.DangerousAddRef(ref added);
-            this.handle = handle;
-            Client = handle.DangerousGetHandle();
-        }
-
-        public nint Client { get; }
-
-        public void Dispose() => handle.DangerousRelease();
-    }
+    private NativeUse Use() => core.Lease(handle);
 }

@@ -8,7 +8,6 @@ using PahoSharp.Interop.Properties;
 using PahoSharp.Interop.Writers;
 using PahoSharp.Native;
 using PahoSharp.Telemetry;
-using UnicodeUtf8 = System.Text.Unicode.Utf8;
 
 [module: SkipLocalsInit]
 
@@ -31,12 +30,8 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     private readonly MqttClientHandle handle = new();
     private readonly nint callbackId;
     private readonly ParsedServerUri serverUri;
-    private readonly EventDispatcher dispatcher;
+    private readonly ClientCore core;
     private readonly DeliveryTracker deliveries;
-    private readonly int receiveBufferCapacity;
-    private readonly ReceiveBufferFullMode receiveBufferFullMode;
-    private readonly MessageReaders messageReaders;
-    private readonly MessageHandlers messageHandlers;
     private readonly ClientTelemetry telemetry;
     private readonly PersistenceBridge? persistence;
     private readonly Lock connectionGate = new();
@@ -44,7 +39,6 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     private ConnectOptionsWriter? connectMemory;
     private ConnectionSocket? socket;
     private long losses;
-    private int disposed;
     private volatile bool everConnected;
 
     /// <summary>Creates a client without persistence speaking MQTT 3.1.1 (<c>MQTTClient_create</c>).</summary>
@@ -74,23 +68,15 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
 
     private MqttClient(MqttClientOptions options, string uriName, string idName, string persistenceName, string versionName)
     {
-        serverUri = ParsedServerUri.Parse(options.ServerUri, uriName);
-        ArgumentNullException.ThrowIfNull(options.ClientId, idName);
-        ArgumentNullException.ThrowIfNull(options.Persistence, persistenceName);
-        if (!Enum.IsDefined(options.Version))
-            throw new ArgumentOutOfRangeException(versionName, options.Version, "Not an MQTT version paho knows.");
-        if (!Enum.IsDefined(options.ReceiveBufferFullMode))
-            throw new ArgumentOutOfRangeException(nameof(options), options.ReceiveBufferFullMode, "Not a receive buffer mode.");
+        serverUri = ClientCore.CheckOptions(options, uriName, idName, persistenceName, versionName);
         if (options.OfflineBuffer is not null)
             throw new ArgumentException("paho's synchronous MQTTClient has no offline buffer; use MqttAsyncClient.", nameof(options));
 
         ServerUri = options.ServerUri;
         ClientId = options.ClientId;
         Version = options.Version;
-        receiveBufferCapacity = options.ReceiveBufferCapacity;
-        receiveBufferFullMode = options.ReceiveBufferFullMode;
 
-        telemetry = new ClientTelemetry(options.LoggerFactory, typeof(MqttClient).FullName!, ClientId, ServerUri, receiveBufferCapacity, () => deliveries!.InFlight);
+        telemetry = new ClientTelemetry(options.LoggerFactory, typeof(MqttClient).FullName!, ClientId, ServerUri, options.ReceiveBufferCapacity, () => deliveries!.InFlight);
         if (options.Persistence.Store is { } store)
             persistence = PersistenceBridge.ForClient(store, telemetry);
         try
@@ -103,16 +89,14 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
             telemetry.Dispose();
             throw;
         }
-        dispatcher = new EventDispatcher(receiveBufferCapacity, receiveBufferFullMode, DispatchAsync, PahoThread.Client, telemetry);
-        messageReaders = new MessageReaders(receiveBufferCapacity, receiveBufferFullMode, dispatcher);
-        messageHandlers = new MessageHandlers(telemetry);
+        core = new ClientCore(this, options, PahoThread.Client, telemetry);
         deliveries = new DeliveryTracker(ReadPahoPending, PahoThread.Client, telemetry);
         callbackId = CallbackRegistry<IClientCallbacks>.Register(this);
         int rc = ClientCallbacks.Set(handle.DangerousGetHandle(), callbackId, Version == MqttVersion.V5);
         if (rc != MQTTClientConstants.MQTTCLIENT_SUCCESS)
         {
             CallbackRegistry<IClientCallbacks>.Unregister(callbackId);
-            dispatcher.Close();
+            core.Dispatcher.Close();
             handle.Dispose();
             persistence?.Dispose();
             telemetry.Dispose();
@@ -121,10 +105,18 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     }
 
     /// <summary>A message arrived on a subscription. Raised on the client's dispatcher, in arrival order.</summary>
-    public event EventHandler<MqttMessageReceivedEventArgs>? MessageReceived;
+    public event EventHandler<MqttMessageReceivedEventArgs>? MessageReceived
+    {
+        add => core.MessageReceived += value;
+        remove => core.MessageReceived -= value;
+    }
 
     /// <summary>The connection ended without <see cref="Disconnect(TimeSpan)"/>. Raised on the client's dispatcher.</summary>
-    public event EventHandler<ConnectionLostEventArgs>? ConnectionLost;
+    public event EventHandler<ConnectionLostEventArgs>? ConnectionLost
+    {
+        add => core.ConnectionLost += value;
+        remove => core.ConnectionLost -= value;
+    }
 
     /// <summary>The broker URI the client was created with.</summary>
     public string ServerUri { get; }
@@ -140,7 +132,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     {
         get
         {
-            if (Volatile.Read(ref disposed) != 0)
+            if (core.IsDisposed)
                 return false;
             using var use = Use();
             return MQTTClientApi.MQTTClient_isConnected(use.Client) != 0;
@@ -148,7 +140,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     }
 
     /// <summary>Received messages dropped because the receive buffer was full (<see cref="ReceiveBufferFullMode.DropNewest"/>).</summary>
-    public long DroppedMessages => dispatcher.Dropped;
+    public long DroppedMessages => core.Dispatcher.Dropped;
 
     /// <summary>The version of the paho.mqtt.c library loaded, as it reports itself (<c>MQTTClient_getVersionInfo</c>).</summary>
     public static string PahoVersion => PahoVersionInfo.TryGetValue("Version", out string? version) ? version : "";
@@ -320,12 +312,9 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     /// <inheritdoc cref="Publish(string, ReadOnlySpan{byte}, MqttQos, bool)"/>
     public DeliveryToken Publish(string topic, string payload, MqttQos qos = MqttQos.AtMostOnce, bool retained = false)
     {
-        ArgumentNullException.ThrowIfNull(payload);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, Encoding.UTF8.GetMaxByteCount(payload.Length)));
+        byte[] buffer = Utf8Payload.Rent(payload, nameof(payload), out int written);
         try
         {
-            if (UnicodeUtf8.FromUtf16(payload, buffer, out _, out int written, replaceInvalidSequences: false) != OperationStatus.Done)
-                throw new ArgumentException("The payload is not valid UTF-16 (it has an unpaired surrogate), so it has no UTF-8 form.", nameof(payload));
             return Publish(topic, buffer.AsSpan(0, written), qos, retained);
         }
         finally
@@ -382,7 +371,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     /// </exception>
     public bool WaitForCompletion(DeliveryToken token, TimeSpan timeout)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        core.ThrowIfDisposed();
         Check.WaitTimeout(timeout, nameof(timeout));
         CheckOwnToken(token, nameof(token));
         return deliveries.Wait(token, timeout);
@@ -436,12 +425,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     /// <exception cref="MqttException">The broker refused (<see cref="MqttException.ReasonCode"/>; <see cref="MqttReturnCode.BadSubscribe"/> for MQTT 3.1.1), or paho failed.</exception>
     public MqttSubscribeResult Subscribe(MqttSubscription subscription, MqttProperties? properties = null)
     {
-        MqttSubscribeResult result = Subscribe([subscription], properties)[0];
-        if (result.IsGranted)
-            return result;
-        throw Version == MqttVersion.V5
-            ? MqttException.Refused(result.ReasonCode, "subscribe", result.ReasonString)
-            : new MqttException(MqttReturnCode.BadSubscribe, "subscribe");
+        return ClientCore.Granted(Version, Subscribe([subscription], properties)[0]);
     }
 
     /// <summary>Subscribes to several filters in one SUBSCRIBE (<c>MQTTClient_subscribeMany</c>, <c>MQTTClient_subscribeMany5</c>).</summary>
@@ -451,17 +435,8 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     /// <exception cref="MqttException">paho failed (the connection, say): no answer at all.</exception>
     public unsafe IReadOnlyList<MqttSubscribeResult> Subscribe(IEnumerable<MqttSubscription> subscriptions, MqttProperties? properties = null)
     {
-        ArgumentNullException.ThrowIfNull(subscriptions);
-        MqttSubscription[] requested = [.. subscriptions];
-        if (requested.Length == 0)
-            throw new ArgumentException("Subscribe to at least one filter.", nameof(subscriptions));
+        MqttSubscription[] requested = ClientCore.CheckSubscriptions(subscriptions, Version, filterRules: false, nameof(subscriptions));
         bool mqtt5 = Version == MqttVersion.V5;
-        foreach (MqttSubscription subscription in requested)
-        {
-            Check.Qos(subscription.Qos, nameof(subscriptions));
-            MqttText.CheckString(subscription.TopicFilter, nameof(subscriptions));
-            SubscribeOptionsWriter.Check(subscription, mqtt5, nameof(subscriptions));
-        }
         CheckProperties(properties, PropertyPacket.Subscribe, nameof(properties));
         using var arena = new NativeArena();
         var topics = arena.AllocateArray<nint>(requested.Length);
@@ -565,8 +540,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     /// <exception cref="ArgumentException">The filter is not valid.</exception>
     public IDisposable AddMessageHandler(string topicFilter, Func<MqttMessage, CancellationToken, ValueTask> handler)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
-        return messageHandlers.Add(topicFilter, handler);
+        return core.AddMessageHandler(topicFilter, handler);
     }
 
     /// <summary>
@@ -578,8 +552,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     /// </summary>
     public IAsyncEnumerable<MqttMessage> ReadMessagesAsync(CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
-        return messageReaders.Open(cancellationToken);
+        return core.ReadMessages(cancellationToken);
     }
 
     /// <summary>
@@ -644,10 +617,10 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     /// </summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        if (!core.MarkDisposed())
             return;
         // First: no handler runs after this, and paho's thread is no longer held by a full buffer.
-        dispatcher.Close();
+        core.Dispatcher.Close();
         lock (connectionGate)
         {
             bool added = false;
@@ -679,23 +652,12 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
             connectMemory?.Dispose();
             connectMemory = null;
         }
-        messageReaders.CompleteAll();
+        core.Readers.CompleteAll();
         telemetry.Dispose();
     }
 
-    unsafe void IClientCallbacks.OnMessageArrived(ReadOnlySpan<byte> topic, MQTTClient_message* message)
-    {
-        var received = new MqttMessage(
-            Encoding.UTF8.GetString(topic),
-            new ReadOnlySpan<byte>(message->payload, message->payloadlen).ToArray(),
-            (MqttQos)message->qos,
-            message->retained != 0,
-            message->dup != 0,
-            PropertiesReader.Read(&message->properties));
-        telemetry.Received(received.Qos, received.Payload.Length);
-        // Blocks paho's thread while the buffer is full (the default policy): TCP then holds the broker back.
-        dispatcher.PostMessage(received);
-    }
+    unsafe void IClientCallbacks.OnMessageArrived(ReadOnlySpan<byte> topic, MQTTClient_message* message) =>
+        core.OnMessageArrived(topic, message->payload, message->payloadlen, message->qos, message->retained, message->dup, &message->properties);
 
     void IClientCallbacks.OnConnectionLost(string? cause) => ConnectionEnded(new ConnectionLostEventArgs(cause));
 
@@ -719,7 +681,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
             losses++;
             Monitor.PulseAll(socketGate);
         }
-        dispatcher.PostEvent(lost);
+        core.Dispatcher.PostEvent(lost);
     }
 
     private static MqttClientOptions CreationOptions(string serverUri, string clientId, ClientPersistence persistence, MqttVersion version) =>
@@ -759,15 +721,7 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     private static unsafe MqttConnectResult ConnectResult(MQTTClient_connectOptions* native, MqttVersion requested, IReadOnlyList<ParsedServerUri> uris, IReadOnlyList<string> pahoUris)
     {
         string connected = native->returned.serverURI is null ? pahoUris[0] : Marshal.PtrToStringUTF8((nint)native->returned.serverURI)!;
-        // Report the URI as the caller wrote it, not the address it was resolved to. paho reports a
-        // tcp:// URI of serverURIs without its scheme.
-        int index = -1;
-        for (int i = 0; i < pahoUris.Count && index < 0; i++)
-        {
-            if (pahoUris[i] == connected || pahoUris[i].EndsWith("://" + connected, StringComparison.Ordinal))
-                index = i;
-        }
-        string uri = index >= 0 ? uris[index].Text : connected;
+        string uri = ReportedUri.Of(connected, uris, pahoUris);
         MqttVersion version = native->returned.MQTTVersion is var v && Enum.IsDefined((MqttVersion)v) && v != 0 ? (MqttVersion)v : requested;
         return new MqttConnectResult(uri, version, native->returned.sessionPresent != 0);
     }
@@ -889,20 +843,6 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
         }
     }
 
-    private ValueTask DispatchAsync(object item, CancellationToken stopping)
-    {
-        switch (item)
-        {
-            case MqttMessage message:
-                telemetry.Process(this, MessageReceived, message);
-                return messageHandlers.IsEmpty ? messageReaders.DeliverAsync(message, stopping) : messageHandlers.DeliverAsync(message, stopping, messageReaders);
-            case ConnectionLostEventArgs lost:
-                ConnectionLost?.Invoke(this, lost);
-                break;
-        }
-        return ValueTask.CompletedTask;
-    }
-
     /// <summary>paho's pending delivery tokens (<c>MQTTClient_getPendingDeliveryTokens</c>), or null once the client is gone.</summary>
     private HashSet<int>? ReadPahoPending()
     {
@@ -945,12 +885,8 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
             : "the client is not connected yet: call Connect first");
     }
 
-    private void CheckProperties(MqttProperties? properties, PropertyPacket packet, string paramName)
-    {
-        if (properties is { IsEmpty: false } && Version != MqttVersion.V5)
-            throw new ArgumentException("Properties exist in MQTT 5 only: create and connect the client with MqttVersion.V5.", paramName);
-        PropertyCodes.CheckFor(properties, packet, paramName);
-    }
+    private void CheckProperties(MqttProperties? properties, PropertyPacket packet, string paramName) =>
+        ClientCore.CheckProperties(Version, properties, packet, paramName);
 
     private void CheckOwnToken(DeliveryToken token, string paramName)
     {
@@ -958,27 +894,5 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
             throw new ArgumentException("The token is another client's: wait for it through the client that published it.", paramName);
     }
 
-    private NativeUse Use()
-    {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
-        return new NativeUse(handle);
-    }
-
-    /// <summary>Holds a reference on the handle for one native call, so a concurrent Dispose destroys only after it.</summary>
-    private readonly ref struct NativeUse
-    {
-        private readonly MqttClientHandle handle;
-
-        public NativeUse(MqttClientHandle handle)
-        {
-            bool added = false;
-            handle.DangerousAddRef(ref added);
-            this.handle = handle;
-            Client = handle.DangerousGetHandle();
-        }
-
-        public nint Client { get; }
-
-        public void Dispose() => handle.DangerousRelease();
-    }
+    private NativeUse Use() => core.Lease(handle);
 }
