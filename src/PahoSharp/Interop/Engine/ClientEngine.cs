@@ -67,7 +67,7 @@ internal sealed class ClientEngine : IClientCallbacks
             handle.Dispose();
             persistence?.Dispose();
             telemetry.Dispose();
-            NativeResults.ThrowIfFailed(rc, "set callbacks");
+            Outcomes.ThrowIfFailed(rc, "set callbacks");
         }
     }
 
@@ -170,7 +170,7 @@ internal sealed class ClientEngine : IClientCallbacks
                     try
                     {
                         ThrowIfNotConnected((int)response.reasonCode, "subscribe");
-                        return NativeResults.Subscribed5(topicFilter, qos, response);
+                        return Outcomes.Subscribed5(topicFilter, qos, response);
                     }
                     finally
                     {
@@ -181,7 +181,7 @@ internal sealed class ClientEngine : IClientCallbacks
                 int granted = (int)qos;
                 int rc = MQTTClientApi.MQTTClient_subscribeMany(use.Client, 1, &filters, &granted);
                 ThrowIfNotConnected(rc, "subscribe");
-                return NativeResults.Subscribed(topicFilter, qos, rc, granted);
+                return Outcomes.Subscribed(topicFilter, qos, rc, granted);
             }
         }
         finally
@@ -216,13 +216,13 @@ internal sealed class ClientEngine : IClientCallbacks
             if (!mqtt5)
             {
                 ThrowIfFailed(MQTTClientApi.MQTTClient_subscribeMany(use.Client, subscriptions.Length, (byte**)topics, qos), "subscribe");
-                return NativeResults.SubscribedMany(subscriptions, new ReadOnlySpan<int>(qos, subscriptions.Length), null);
+                return Outcomes.SubscribeResults(subscriptions, new ReadOnlySpan<int>(qos, subscriptions.Length), null);
             }
             MQTTResponse response = MQTTClientApi.MQTTClient_subscribeMany5(use.Client, subscriptions.Length, (byte**)topics, qos, options, written.Native);
             try
             {
                 ThrowIfNotConnected((int)response.reasonCode, "subscribe");
-                return NativeResults.SubscribedMany5(subscriptions, response);
+                return Outcomes.SubscribedMany5(subscriptions, response);
             }
             finally
             {
@@ -254,7 +254,7 @@ internal sealed class ClientEngine : IClientCallbacks
                     try
                     {
                         ThrowIfNotConnected((int)response.reasonCode, "unsubscribe");
-                        return NativeResults.Unsubscribed5(response);
+                        return Outcomes.Unsubscribed5(response);
                     }
                     finally
                     {
@@ -297,7 +297,7 @@ internal sealed class ClientEngine : IClientCallbacks
             // paho has closed its descriptor: ours must go too, or the connection would linger.
             socket.Forget();
             deliveries.ConnectionEnded();
-            NativeResults.ThrowIfFailed(rc, "disconnect");
+            Outcomes.ThrowIfFailed(rc, "disconnect");
             telemetry.Disconnected();
         }
     }
@@ -398,7 +398,7 @@ internal sealed class ClientEngine : IClientCallbacks
             {
                 MQTTResponse response = MQTTClientApi.MQTTClient_connect5(client, writer.Options, writer.ConnectProperties, writer.WillProperties);
                 rc = (int)response.reasonCode;
-                failure = NativeResults.ConnectFailure(rc, mqtt5, response.properties);
+                failure = Outcomes.ConnectFailure(rc, mqtt5, response.properties);
                 connackProperties = PropertiesReader.Read(response.properties);
                 if (PropertyReader.Number(response.properties, MQTTPropertyCodes.MQTTPROPERTY_CODE_RECEIVE_MAXIMUM) is { } receiveMaximum)
                     windowLimit = (int)Math.Min(windowLimit, receiveMaximum);
@@ -407,7 +407,7 @@ internal sealed class ClientEngine : IClientCallbacks
             else
             {
                 rc = MQTTClientApi.MQTTClient_connect(client, writer.Options);
-                failure = NativeResults.ConnectFailure(rc, mqtt5, null);
+                failure = Outcomes.ConnectFailure(rc, mqtt5, null);
             }
         }
         finally
@@ -462,7 +462,7 @@ internal sealed class ClientEngine : IClientCallbacks
                 rc = MQTTClientApi.MQTTClient_create(&client, uriPtr, idPtr, persistenceType, directoryArgument);
             }
         }
-        NativeResults.ThrowIfFailed(rc, "create");
+        Outcomes.ThrowIfFailed(rc, "create");
         return client;
     }
 
@@ -516,7 +516,7 @@ internal sealed class ClientEngine : IClientCallbacks
             }
         }
         ThrowIfNotConnected(rc, "publish");
-        NativeResults.ThrowIfPublishFailed(rc);
+        Outcomes.ThrowIfPublishFailed(rc);
         return deliveries.Track(reserved, token, qos, payload.Length, measure);
     }
 
@@ -550,7 +550,7 @@ internal sealed class ClientEngine : IClientCallbacks
     private void ThrowIfFailed(int rc, string operation)
     {
         ThrowIfNotConnected(rc, operation);
-        NativeResults.ThrowIfFailed(rc, operation);
+        Outcomes.ThrowIfFailed(rc, operation);
     }
 
     private void ThrowIfNotConnected(int rc, string operation)
