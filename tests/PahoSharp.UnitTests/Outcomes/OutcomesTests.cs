@@ -313,5 +313,22 @@ public sealed unsafe class OutcomesTests
         Assert.That(Outcome.ReasonCodeAt(2, MQTTReasonCodes.MQTTREASONCODE_GRANTED_QOS_1, 2, all), Is.EqualTo(1), "past the list: the first");
     }
 
+    [Test]
+    public void NativeCodeIsTheCodeTheMessageNamesInTheClientsOwnApi()
+    {
+        Assert.Multiple(() =>
+        {
+            // -11 is MQTTAsync's "operation incomplete" but MQTTClient's "bad MQTT version": each client's own.
+            Assert.That(Outcome.AsyncFailure("publish", MQTTAsyncConstants.MQTTASYNC_OPERATION_INCOMPLETE, 0, null, null, mqtt5: false).NativeCode, Is.EqualTo(-11));
+            Assert.That(Assert.Throws<MqttException>(() => Outcome.ThrowIfFailed(MQTTClientConstants.MQTTCLIENT_BAD_MQTT_VERSION, "connect"))!.NativeCode, Is.EqualTo(-11));
+            Assert.That(Outcome.ConnectFailure(-1, mqtt5: false, null)!.NativeCode, Is.EqualTo(-1));
+            Assert.That(Outcome.ConnackRefusal(4, mqtt5: false)!.NativeCode, Is.EqualTo(4), "both APIs return the CONNACK code as theirs");
+            Assert.That(Assert.Throws<MqttException>(() => Outcome.Subscribed("a", MqttQos.AtLeastOnce, 0, MQTTClientConstants.MQTT_BAD_SUBSCRIBE))!.NativeCode, Is.EqualTo(0x80));
+            Assert.That(Outcome.ConnectFailure(0x87, mqtt5: true, null)!.NativeCode, Is.Null, "an MQTT 5 refusal: read ReasonCode");
+            Assert.That(Outcome.AsyncFailure("subscribe", MQTTAsyncConstants.MQTTASYNC_FAILURE, 0x87, null, null, mqtt5: true).NativeCode, Is.Null);
+            Assert.That(Outcome.WindowFullOfStuck(1, async: true).NativeCode, Is.EqualTo(MQTTAsyncConstants.MQTTASYNC_MAX_MESSAGES_INFLIGHT));
+        });
+    }
+
     private static MQTTResponse Response(int code) => new() { version = 1, reasonCode = (MQTTReasonCodes)code };
 }
