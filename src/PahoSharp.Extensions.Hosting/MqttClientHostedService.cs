@@ -67,7 +67,7 @@ internal sealed class MqttClientHostedService : IHostedService, IDisposable
             await Client.DisconnectAsync(options.DisconnectTimeout, cancellationToken).ConfigureAwait(false);
             HostingLog.Disconnected(logger, Client.ClientId);
         }
-        catch (MqttException e) when (e.AsyncReturnCode == MqttAsyncReturnCode.Disconnected)
+        catch (MqttException e) when (e.ErrorCode == MqttErrorCode.NotConnected)
         {
             // No connection: the client ends any connection paho's retries still make, and the container
             // disposes it with the host, which ends the retries.

@@ -34,7 +34,7 @@ try
 }
 catch (MqttException e)
 {
-    Console.WriteLine($"Failed to create client, return code {(int)e.ReturnCode}");
+    Console.WriteLine($"Failed to create client, return code {e.NativeCode}");
     return ExitFailure;
 }
 
@@ -53,7 +53,7 @@ try
 catch (MqttException e)
 {
     // Like the C original, which returns here without MQTTClient_destroy.
-    Console.WriteLine($"Failed connect to broker, return code {(int)e.ReturnCode}");
+    Console.WriteLine($"Failed connect to broker, return code {e.NativeCode}");
     return ExitFailure;
 }
 
@@ -64,7 +64,7 @@ try
 }
 catch (MqttException e)
 {
-    Console.WriteLine($"Failed to publish message, return code {(int)e.ReturnCode}");
+    Console.WriteLine($"Failed to publish message, return code {e.NativeCode}");
     return ExitFailure;
 }
 
@@ -86,7 +86,7 @@ if (!arguments.SkipDisconnect)
     }
     catch (MqttException e)
     {
-        Console.WriteLine($"Failed to disconnect, return code {(int)e.ReturnCode}");
+        Console.WriteLine($"Failed to disconnect, return code {e.NativeCode}");
     }
 }
 

@@ -165,7 +165,7 @@ async Task PublishUntilAcknowledged(int sequence)
                 // paho says it was not completed (its session ended with the connection), not that the
                 // broker refused it: publish it again.
                 Interlocked.Increment(ref republished);
-                failures.AddOrUpdate(e.AsyncReturnCode?.ToString() ?? e.ReturnCode.ToString(), 1, (_, n) => n + 1);
+                failures.AddOrUpdate(e.NativeCode is { } code ? ((MqttAsyncReturnCode)code).ToString() : e.ErrorCode.ToString(), 1, (_, n) => n + 1);
                 await Task.Delay(100, token);
             }
         }

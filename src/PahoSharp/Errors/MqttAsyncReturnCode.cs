@@ -4,7 +4,7 @@ namespace PahoSharp;
 
 /// <summary>
 /// paho.mqtt.c's <c>MQTTAsync</c> return codes, as <see cref="MqttAsyncClient"/> reports them in
-/// <see cref="MqttException.AsyncReturnCode"/>. A code space of its own: -10, -11 and -13 mean other
+/// <see cref="MqttException.NativeCode"/>. A code space of its own: -10, -11 and -13 mean other
 /// things than in <see cref="MqttReturnCode"/> (<c>MQTTClient</c>'s).
 /// </summary>
 public enum MqttAsyncReturnCode

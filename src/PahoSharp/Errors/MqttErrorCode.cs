@@ -3,9 +3,8 @@ namespace PahoSharp;
 /// <summary>
 /// What went wrong, in words a caller can act on, the same from <see cref="MqttClient"/> and
 /// <see cref="MqttAsyncClient"/> (<see cref="MqttException.ErrorCode"/>). paho's raw code stays on the
-/// exception for diagnosis (<see cref="MqttException.ReturnCode"/>, <see cref="MqttException.AsyncReturnCode"/>),
-/// and a broker's refusal keeps its own code (<see cref="MqttException.ConnectReturnCode"/>,
-/// <see cref="MqttException.ReasonCode"/>).
+/// exception for diagnosis (<see cref="MqttException.NativeCode"/>), and a broker's refusal keeps its
+/// own code (<see cref="MqttException.ConnectReturnCode"/>, <see cref="MqttException.ReasonCode"/>).
 /// </summary>
 /// <remarks>
 /// Every outcome of a publication has a code of its own; <see cref="Unspecified"/> is left only for

@@ -5,10 +5,9 @@ namespace PahoSharp;
 
 /// <summary>
 /// An MQTT operation failed. <see cref="ErrorCode"/> says what went wrong, the same from either client.
-/// paho's and the broker's code spaces are kept apart beside it, each with its number and its name:
-/// <see cref="ReturnCode"/> is paho's own return code (of <c>MQTTClient</c>); <see cref="AsyncReturnCode"/>
-/// is <c>MQTTAsync</c>'s, for <see cref="MqttAsyncClient"/>; <see cref="ConnectReturnCode"/> is an MQTT
-/// 3.1.1 broker's CONNACK refusal; <see cref="ReasonCode"/> is an MQTT 5 broker's reason code.
+/// The broker's code spaces are kept apart beside it, each in its own type: <see cref="ConnectReturnCode"/>
+/// is an MQTT 3.1.1 broker's CONNACK refusal; <see cref="ReasonCode"/> is an MQTT 5 broker's reason code.
+/// <see cref="NativeCode"/> keeps paho's raw code for diagnosis.
 /// </summary>
 public sealed class MqttException : Exception
 {
@@ -23,7 +22,7 @@ public sealed class MqttException : Exception
     private MqttException(MqttReturnCode returnCode, string operation, string message, Exception? inner = null)
         : base(message, inner)
     {
-        ReturnCode = returnCode;
+        PahoReturnCode = returnCode;
         Operation = operation;
         ErrorCode = ErrorCodeMeaning.Of(returnCode);
     }
@@ -39,14 +38,33 @@ public sealed class MqttException : Exception
     /// (1 to 5) for an MQTT 3.1.1 connect, <see cref="MqttReturnCode.BadSubscribe"/> for an MQTT 3.1.1
     /// subscription, and <see cref="MqttReturnCode.Failure"/> for an MQTT 5 reason code.
     /// </summary>
-    public MqttReturnCode ReturnCode { get; }
+    [Obsolete("ReturnCode mixes paho's codes with the broker's and stands in for MQTTAsync's: read ErrorCode for what went wrong, "
+        + "ConnectReturnCode or ReasonCode for the broker's refusal, and NativeCode for paho's raw code.")]
+    public MqttReturnCode ReturnCode => PahoReturnCode;
 
     /// <summary>
     /// <c>MQTTAsync</c>'s return code, when <see cref="MqttAsyncClient"/> failed on paho's word; otherwise
     /// null. <see cref="ReturnCode"/> then holds the <c>MQTTClient</c> code of the same meaning, or
     /// <see cref="MqttReturnCode.Failure"/> for the codes only <c>MQTTAsync</c> has.
     /// </summary>
-    public MqttAsyncReturnCode? AsyncReturnCode { get; private init; }
+    [Obsolete("Read ErrorCode for what went wrong, the same from either client, and NativeCode for paho's raw code.")]
+    public MqttAsyncReturnCode? AsyncReturnCode => PahoAsyncReturnCode;
+
+    /// <summary>
+    /// paho's raw code, as the paho API under the client returned it (<c>MQTTClient</c>'s for
+    /// <see cref="MqttClient"/>, <c>MQTTAsync</c>'s for <see cref="MqttAsyncClient"/>, the number the
+    /// message names), kept for diagnosis: the two APIs number a few codes differently, so act on
+    /// <see cref="ErrorCode"/>. An MQTT 3.1.1 CONNACK refusal is its code (1 to 5) and a refused MQTT
+    /// 3.1.1 subscription 0x80, as both APIs return them; null for an MQTT 5 refusal, which the APIs
+    /// carry differently (read <see cref="ReasonCode"/>).
+    /// </summary>
+    public int? NativeCode => PahoAsyncReturnCode is { } asyncCode ? (int)asyncCode : ReasonCode is null ? (int)PahoReturnCode : null;
+
+    /// <summary>paho's <c>MQTTClient</c> code, or the one of the same meaning (<see cref="ReturnCode"/>, for the library's own readers).</summary>
+    internal MqttReturnCode PahoReturnCode { get; }
+
+    /// <summary>paho's <c>MQTTAsync</c> code, when <see cref="MqttAsyncClient"/> failed on paho's word (<see cref="AsyncReturnCode"/>, for the library's own readers).</summary>
+    internal MqttAsyncReturnCode? PahoAsyncReturnCode { get; private init; }
 
     /// <summary>The MQTT 3.1.1 CONNACK return code when an MQTT 3.1.1 broker refused the connection; otherwise null.</summary>
     public MqttConnectReturnCode? ConnectReturnCode { get; private init; }
@@ -120,7 +138,7 @@ public sealed class MqttException : Exception
         return new MqttException(SameMeaning(asyncCode), operation,
             $"MQTT {operation} failed: {Describe(asyncCode)} (paho MQTTAsync return code {code})" + (pahoMessage is null ? "" : $": {pahoMessage}"))
         {
-            AsyncReturnCode = asyncCode,
+            PahoAsyncReturnCode = asyncCode,
             ErrorCode = errorCode ?? ErrorCodeMeaning.Of(asyncCode),
         };
     }
@@ -170,7 +188,7 @@ public sealed class MqttException : Exception
             $"MQTT connect to {uris} failed: {cause} (paho MQTTAsync return code {code}, {Describe(asyncCode)}"
             + (pahoMessage is null ? ")" : $": {pahoMessage})"))
         {
-            AsyncReturnCode = asyncCode,
+            PahoAsyncReturnCode = asyncCode,
         };
     }
 
@@ -188,7 +206,7 @@ public sealed class MqttException : Exception
             ? new MqttException(MqttReturnCode.Disconnected, operation,
                 $"MQTT {operation} failed: {state} (paho MQTTAsync return code {Disconnected}, {Describe(MqttAsyncReturnCode.Disconnected)})")
             {
-                AsyncReturnCode = MqttAsyncReturnCode.Disconnected,
+                PahoAsyncReturnCode = MqttAsyncReturnCode.Disconnected,
             }
             : new MqttException(MqttReturnCode.Disconnected, operation,
                 $"MQTT {operation} failed: {state} (paho return code {Disconnected}, {Describe(MqttReturnCode.Disconnected)})");

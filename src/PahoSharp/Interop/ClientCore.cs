@@ -114,15 +114,8 @@ internal sealed class ClientCore
         using var filter = Utf8z.TopicFilter(topicFilter, stackalloc byte[Utf8z.StackBytes], paramName);
     }
 
-    /// <summary>The one filter's answer, or the broker's refusal of it as an exception (the forms for one filter answer with the grant alone).</summary>
-    public static MqttSubscribeResult Granted(MqttVersion version, MqttSubscribeResult result)
-    {
-        if (result.IsGranted)
-            return result;
-        throw version == MqttVersion.V5
-            ? MqttException.Refused(result.ReasonCode, "subscribe", result.ReasonString)
-            : new MqttException(MqttReturnCode.BadSubscribe, "subscribe");
-    }
+    /// <summary>The one filter's answer, or the broker's refusal of it as an exception (<see cref="Outcomes.Granted"/>).</summary>
+    public static MqttSubscribeResult Granted(MqttVersion version, MqttSubscribeResult result) => Outcomes.Granted(version, result);
 
     /// <summary>Copies a message paho hands over (either engine's message struct, field by field) and posts it to the dispatcher.</summary>
     public unsafe void OnMessageArrived(ReadOnlySpan<byte> topic, void* payload, int payloadLength, int qos, int retained, int dup, MQTTProperties* properties)

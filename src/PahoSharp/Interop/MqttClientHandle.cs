@@ -5,8 +5,8 @@ namespace PahoSharp.Interop;
 
 /// <summary>
 /// Owns a paho <c>MQTTClient</c>: destroys it exactly once, after the last native call that uses it
-/// has returned. <see cref="MqttClient"/> releases it only from <see cref="MqttClient.Dispose"/>, on
-/// the caller's thread; paho's callbacks never reach it (they see only a registry id).
+/// has returned. <see cref="Engine.ClientEngine"/> releases it only from <see cref="Engine.ClientEngine.Dispose"/>,
+/// on the caller's thread; paho's callbacks never reach it (they see only a registry id).
 /// </summary>
 internal sealed unsafe class MqttClientHandle : SafeHandle
 {

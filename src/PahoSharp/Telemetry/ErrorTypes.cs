@@ -10,8 +10,8 @@ internal static class ErrorTypes
     {
         MqttException { ReasonCode: { } reason } => reason.ToString(),
         MqttException { ConnectReturnCode: { } refused } => refused.ToString(),
-        MqttException { AsyncReturnCode: { } async } => async.ToString(),
-        MqttException mqtt => mqtt.ReturnCode.ToString(),
+        MqttException { PahoAsyncReturnCode: { } async } => async.ToString(),
+        MqttException mqtt => mqtt.PahoReturnCode.ToString(),
         _ => error.GetType().FullName ?? error.GetType().Name,
     };
 }

@@ -123,14 +123,8 @@ internal abstract unsafe class AsyncOperation
         Fail(Failure(code, reasonCode, reasonString, message, mqtt5));
 
     /// <summary>What a failure means: paho's codes are negative; a broker's refusal is a reason code (MQTT 5) or a CONNACK or SUBACK code (MQTT 3.1.1).</summary>
-    protected virtual MqttException Failure(int code, int reasonCode, string? reasonString, string? message, bool mqtt5)
-    {
-        if (mqtt5 && reasonCode >= 0x80)
-            return MqttException.Refused((MqttReasonCode)reasonCode, Name, reasonString);
-        if (mqtt5 && code >= 0x80)
-            return MqttException.Refused((MqttReasonCode)code, Name, reasonString);
-        return MqttException.FromAsync(code, Name, message);
-    }
+    protected virtual MqttException Failure(int code, int reasonCode, string? reasonString, string? message, bool mqtt5) =>
+        Outcomes.AsyncFailure(Name, code, reasonCode, reasonString, message, mqtt5);
 
     /// <summary>
     /// True the first time only: the registry entry and the owner's record go, and the wait for paho's

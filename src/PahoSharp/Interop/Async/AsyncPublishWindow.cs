@@ -195,9 +195,7 @@ internal sealed class AsyncPublishWindow : IThreadPoolWorkItem
 
     private bool CanGo(QueuedPublication next) => HasRoom(next.Operation.Qos) || Refuses(next.Operation.Qos);
 
-    private MqttException Full() => MqttException.FromAsync(MQTTAsyncConstants.MQTTASYNC_MAX_MESSAGES_INFLIGHT, "publish",
-        $"paho's in-flight window ({limit}) is full of QoS 2 publications that the broker acknowledged with PUBACK, as for QoS 1; "
-        + "paho keeps them until a new connection with a clean session, and would hold every QoS 1 and 2 publication back until then");
+    private MqttException Full() => Outcomes.WindowFullOfStuck(limit, async: true);
 
     /// <summary>Starts the drainer on a pool thread unless it runs already; under <see cref="gate"/>.</summary>
     private void DrainIfWaiting()

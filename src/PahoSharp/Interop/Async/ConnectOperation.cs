@@ -17,7 +17,7 @@ internal sealed unsafe class ConnectOperation(AsyncOperationSet owner, Func<stri
     /// </summary>
     protected override void OnFailed(int code, int reasonCode, string? reasonString, string? message, bool mqtt5)
     {
-        if (code == MQTTAsyncConstants.MQTTASYNC_FAILURE && message == SocketFailure && !(mqtt5 && reasonCode >= 0x80))
+        if (message == SocketFailure && Outcomes.IsBareAsyncFailure(code, reasonCode, mqtt5))
         {
             ConnectErrorLog.AfterConnectingExits(errno => Fail(explain(code, message, errno)));
             return;
@@ -35,10 +35,9 @@ internal sealed unsafe class ConnectOperation(AsyncOperationSet owner, Func<stri
     /// <summary>An MQTT 3.1.1 broker's refusal comes as its CONNACK code (1 to 5) in paho's code.</summary>
     protected override MqttException Failure(int code, int reasonCode, string? reasonString, string? message, bool mqtt5)
     {
-        if (!mqtt5 && code is >= 1 and <= (int)MqttConnectReturnCode.NotAuthorized)
-            return MqttException.Refused((MqttConnectReturnCode)code);
-        // Not a broker's refusal (an MQTT 5 one comes as a reason code with this same code).
-        if (code == MQTTAsyncConstants.MQTTASYNC_FAILURE && !(mqtt5 && reasonCode >= 0x80))
+        if (Outcomes.ConnackRefusal(code, mqtt5) is { } refused)
+            return refused;
+        if (Outcomes.IsBareAsyncFailure(code, reasonCode, mqtt5))
             return explain(code, message, null);
         return base.Failure(code, reasonCode, reasonString, message, mqtt5);
     }

@@ -124,11 +124,7 @@ internal sealed unsafe class PublishOperation : AsyncOperation<MqttPublishResult
         if (pending is not null && pending.Holds(settlingResult.MessageId))
         {
             Interlocked.Exchange(ref place, null)?.ExitStuck(settlingSession);
-            Fail(MqttException.Explained(MqttReturnCode.Failure, "publish",
-                "the broker acknowledged this QoS 2 publication with PUBACK, as for QoS 1 (RabbitMQ 3.10 does): it has the message "
-                + "but did not take part in QoS 2's exactly-once exchange, and paho keeps the message in its in-flight window "
-                + "until a new connection with a clean session",
-                MqttErrorCode.Qos2AnsweredWithPuback));
+            Fail(Outcomes.Qos2AnsweredWithPuback(async: true));
             return;
         }
         GivePlaceBack();

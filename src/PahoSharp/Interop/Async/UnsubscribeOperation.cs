@@ -13,11 +13,7 @@ internal sealed unsafe class UnsubscribeOperation(AsyncOperationSet owner, int c
         var codes = new MqttReasonCode[count];
         int reported = data->alt.unsub.reasonCodeCount;
         for (int i = 0; i < count; i++)
-        {
-            codes[i] = reported > 1 && data->alt.unsub.reasonCodes is not null && i < reported
-                ? (MqttReasonCode)data->alt.unsub.reasonCodes[i]
-                : (MqttReasonCode)data->reasonCode;
-        }
+            codes[i] = (MqttReasonCode)Outcomes.ReasonCodeAt(i, data->reasonCode, reported, data->alt.unsub.reasonCodes);
         Complete(new UnsubscribeAnswer(codes, PropertyReader.ReasonString(&data->properties)));
     }
 

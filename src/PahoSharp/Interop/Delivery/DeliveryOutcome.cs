@@ -23,13 +23,7 @@ internal readonly record struct DeliveryOutcome(DeliveryState State, MqttQos Qos
     public MqttException ToException() => State switch
     {
         DeliveryState.Refused => MqttException.Refused((MqttReasonCode)Reason, "publish", ReasonString),
-        DeliveryState.Stuck => MqttException.Explained(MqttReturnCode.Failure, "publish",
-            "the broker acknowledged this QoS 2 publication with PUBACK, as for QoS 1 (RabbitMQ 3.10 does): it has the message "
-            + "but did not take part in QoS 2's exactly-once exchange, and paho keeps the message in flight until the connection ends",
-            MqttErrorCode.Qos2AnsweredWithPuback),
-        _ => MqttException.Explained(MqttReturnCode.Disconnected, "delivery",
-            "the connection ended before the broker acknowledged this publication (with a persistent session paho sends it again "
-            + "after the next connect, but this token no longer follows it)",
-            MqttErrorCode.ConnectionLost),
+        DeliveryState.Stuck => Outcomes.Qos2AnsweredWithPuback(async: false),
+        _ => Outcomes.DeliveryConnectionEnded(),
     };
 }

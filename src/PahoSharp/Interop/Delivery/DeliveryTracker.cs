@@ -169,9 +169,7 @@ internal sealed class DeliveryTracker : IThreadPoolWorkItem
                 if (current.Unverified > 0)
                     QueueVerification();
                 else if (current.Occupied == current.Stuck)
-                    throw MqttException.Explained(MqttReturnCode.MaxMessagesInflight, "publish",
-                        $"paho's in-flight window ({limit}) is full of QoS 2 publications that the broker acknowledged with PUBACK, as for QoS 1; "
-                        + "paho keeps them until the connection ends, and would block every publication until then");
+                    throw Outcomes.WindowFullOfStuck(limit, async: false);
                 WaitForWindow();
             }
         }

@@ -8,7 +8,7 @@ namespace PahoSharp.Interop.Properties;
 /// </summary>
 internal sealed unsafe class PropertiesLibrary
 {
-    /// <summary>libpaho-mqtt3cs, for <see cref="MqttClient"/>.</summary>
+    /// <summary>libpaho-mqtt3cs, for the synchronous client (<see cref="Engine.ClientEngine"/>).</summary>
     public static readonly PropertiesLibrary Client = new(&MQTTClientApi.MQTTProperties_add, &MQTTClientApi.MQTTProperties_free);
 
     /// <summary>libpaho-mqtt3as, for <see cref="MqttAsyncClient"/>.</summary>

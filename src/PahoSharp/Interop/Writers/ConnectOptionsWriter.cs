@@ -15,7 +15,7 @@ internal sealed unsafe class ConnectOptionsWriter : IDisposable
     private readonly PropertiesWriter? connectProperties;
     private readonly PropertiesWriter? willProperties;
 
-    /// <param name="options">Checked already against the client (<see cref="MqttClient.Connect(ConnectOptions)"/>).</param>
+    /// <param name="options">Checked already against the client (<see cref="ConnectOptionsCheck"/>).</param>
     /// <param name="version">The MQTT version to connect with (<see cref="ConnectOptionsCheck"/>).</param>
     /// <param name="serverUris">The URIs for paho to try, in order (empty: the client's own); possibly with resolved addresses.</param>
     /// <param name="connectTimeout">What is left of <see cref="ConnectOptions.ConnectTimeout"/> for paho.</param>
