@@ -8,17 +8,21 @@ namespace PahoSharp.Interop.Async;
 /// connected and lost callbacks change (the window, the socket watch, the wait of a subscription made
 /// while connecting), and paho's reconnect after a disconnect that found no connection, ended here.
 /// </summary>
-internal sealed class AsyncConnector
+/// <param name="core">The client's core: the disposed flag and the dispatcher.</param>
+/// <param name="paho">The native client's commands.</param>
+/// <param name="operations">The client's operations under way.</param>
+/// <param name="publisher">The publish pipeline, whose window follows the connection.</param>
+/// <param name="telemetry">The client's logs, metrics and spans.</param>
+/// <param name="connection">The wait of a subscription made while connecting.</param>
+/// <param name="serverUri">The client's server URI, parsed.</param>
+/// <param name="clientUri">The client's server URI as the caller wrote it.</param>
+/// <param name="clientVersion">The MQTT version the client was created for.</param>
+internal sealed class AsyncConnector(
+    ClientCore core, AsyncCommands paho, AsyncOperationSet operations, AsyncPublisher publisher, ClientTelemetry telemetry,
+    ConnectionWait connection, ParsedServerUri serverUri, string clientUri, MqttVersion clientVersion)
 {
     private const string AutomaticReconnect = "automatic reconnect";
 
-    private readonly ClientCore core;
-    private readonly AsyncCommands paho;
-    private readonly AsyncOperationSet operations;
-    private readonly AsyncPublisher publisher;
-    private readonly ClientTelemetry telemetry;
-    private readonly ConnectionWait connection;
-    private readonly ParsedServerUri serverUri;
     private readonly SemaphoreSlim connectionGate = new(1, 1);
     private (ConnectOperation Operation, TimeSpan Bound)? abandonedConnect;
     private readonly AsyncSocketWatch socketWatch = new();
@@ -35,28 +39,11 @@ internal sealed class AsyncConnector
     private IReadOnlyList<ParsedServerUri> connectUris = [];
     private IReadOnlyList<string> pahoUris = [];
 
-    public AsyncConnector(ClientCore core, AsyncCommands paho, AsyncOperationSet operations, AsyncPublisher publisher, ClientTelemetry telemetry, ConnectionWait connection, ParsedServerUri serverUri, string serverUriText, MqttVersion version)
-    {
-        this.core = core;
-        this.paho = paho;
-        this.operations = operations;
-        this.publisher = publisher;
-        this.telemetry = telemetry;
-        this.connection = connection;
-        this.serverUri = serverUri;
-        ServerUri = serverUriText;
-        Version = version;
-    }
-
-    private string ServerUri { get; }
-
-    private MqttVersion Version { get; }
-
     /// <summary>Connects; see the public <c>ConnectAsync</c>.</summary>
     public async Task<MqttConnectResult> ConnectAsync(ConnectOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var (uris, version) = ConnectOptionsCheck.Check(options, Version, serverUri, canReconnect: true);
+        var (uris, version) = ConnectOptionsCheck.Check(options, clientVersion, serverUri, canReconnect: true);
         core.ThrowIfDisposed();
         // Before the first await: a subscription made from here on waits for this connect.
         connection.Connecting();
@@ -83,7 +70,7 @@ internal sealed class AsyncConnector
             if (!connectGivenToPaho)
                 connection.Stopped();
             if (e is not OperationCanceledException)
-                telemetry.ConnectFailed(e, ServerUri, started);
+                telemetry.ConnectFailed(e, clientUri, started);
             throw;
         }
         finally
@@ -112,7 +99,7 @@ internal sealed class AsyncConnector
         }
         long started = Environment.TickCount64;
         var (resolved, timeLeft) = await Task.Run(() => HostResolver.Resolve(uris, options.ConnectTimeout), cancellationToken).ConfigureAwait(false);
-        bool ownUriAsIs = options.ServerUris.Count == 0 && resolved[0] == ServerUri;
+        bool ownUriAsIs = options.ServerUris.Count == 0 && resolved[0] == clientUri;
         var writer = new AsyncConnectOptionsWriter(options, version, ownUriAsIs ? [] : resolved, timeLeft);
         var operation = new ConnectOperation(operations, ReportedUriOf,
             (code, message, errno) => ConnectFailure.Async(code, message, errno, uris, resolved, options.ConnectTimeout, started));
