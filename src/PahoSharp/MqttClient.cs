@@ -243,7 +243,7 @@ public sealed class MqttClient : IDisposable
     /// <exception cref="MqttException">The broker refused (<see cref="MqttException.ReasonCode"/>; <see cref="MqttReturnCode.BadSubscribe"/> for MQTT 3.1.1), or paho failed.</exception>
     public MqttSubscribeResult Subscribe(MqttSubscription subscription, MqttProperties? properties = null)
     {
-        return ClientCore.Granted(Version, Subscribe([subscription], properties)[0]);
+        return Outcomes.Granted(Version, Subscribe([subscription], properties)[0]);
     }
 
     /// <summary>Subscribes to several filters in one SUBSCRIBE (<c>MQTTClient_subscribeMany</c>, <c>MQTTClient_subscribeMany5</c>).</summary>

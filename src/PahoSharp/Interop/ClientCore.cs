@@ -114,9 +114,6 @@ internal sealed class ClientCore
         using var filter = Utf8z.TopicFilter(topicFilter, stackalloc byte[Utf8z.StackBytes], paramName);
     }
 
-    /// <summary>The one filter's answer, or the broker's refusal of it as an exception (<see cref="Outcomes.Granted"/>).</summary>
-    public static MqttSubscribeResult Granted(MqttVersion version, MqttSubscribeResult result) => Outcomes.Granted(version, result);
-
     /// <summary>Copies a message paho hands over (either engine's message struct, field by field) and posts it to the dispatcher.</summary>
     public unsafe void OnMessageArrived(ReadOnlySpan<byte> topic, void* payload, int payloadLength, int qos, int retained, int dup, MQTTProperties* properties)
     {

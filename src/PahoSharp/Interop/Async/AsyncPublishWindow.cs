@@ -5,7 +5,7 @@ namespace PahoSharp.Interop.Async;
 /// <summary>
 /// Keeps at most the in-flight limit of QoS 1 and 2 publications in paho's <c>MQTTAsync</c> queue while
 /// connected (and of QoS 0 ones too, with an offline buffer that deletes the oldest: see
-/// <c>MqttAsyncClient.WindowLimit</c>). Up to paho 1.3.13 the send thread was woken when a command was added or a
+/// <c>AsyncPublisher.WindowLimit</c>). Up to paho 1.3.13 the send thread was woken when a command was added or a
 /// connection made, not when an acknowledgement freed a place in its window: with more publications
 /// queued than the window held, the rest waited up to 1 s each time the window filled (measured on
 /// 1.3.12: 300 QoS 1 publications with a window of 10 took 30 s). paho 1.3.14 wakes it on PUBACK and

@@ -1,7 +1,7 @@
 namespace PahoSharp.Interop.Async;
 
 /// <summary>
-/// Whether an <see cref="MqttAsyncClient"/> is on its way to a connection (a <c>ConnectAsync</c> under way,
+/// Whether an <c>MQTTAsync</c> client is on its way to a connection (a <c>ConnectAsync</c> under way,
 /// or paho's automatic reconnect retrying), and a task that ends when it gets there or stops trying. A
 /// subscription made meanwhile waits for it, rather than being refused with "disconnected" a moment
 /// before the connection comes: a hosted worker that subscribes at start crashed its host so.

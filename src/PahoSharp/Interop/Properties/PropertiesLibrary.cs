@@ -11,7 +11,7 @@ internal sealed unsafe class PropertiesLibrary
     /// <summary>libpaho-mqtt3cs, for the synchronous client (<see cref="Engine.ClientEngine"/>).</summary>
     public static readonly PropertiesLibrary Client = new(&MQTTClientApi.MQTTProperties_add, &MQTTClientApi.MQTTProperties_free);
 
-    /// <summary>libpaho-mqtt3as, for <see cref="MqttAsyncClient"/>.</summary>
+    /// <summary>libpaho-mqtt3as, for the clients over <c>MQTTAsync</c>.</summary>
     public static readonly PropertiesLibrary Async = new(&MQTTAsyncApi.MQTTProperties_add, &MQTTAsyncApi.MQTTProperties_free);
 
     private readonly delegate*<MQTTProperties*, MQTTProperty*, int> add;
