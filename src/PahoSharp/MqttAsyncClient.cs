@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using PahoSharp.Interop;
 using PahoSharp.Interop.Async;
+using PahoSharp.Interop.Operations;
 using PahoSharp.Interop.Properties;
 using PahoSharp.Interop.Writers;
 using PahoSharp.Native;
@@ -330,6 +331,10 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     /// <param name="qos">The quality of service.</param>
     /// <param name="retained">Whether the broker keeps it for future subscribers.</param>
     /// <param name="cancellationToken">Ends the wait, not the publication.</param>
+    /// <returns>
+    /// The result, as a ValueTask that allocates nothing when awaited: await it once (keep
+    /// <see cref="ValueTask{TResult}.AsTask"/> to await it again or to use <see cref="Task.WhenAll(Task[])"/>).
+    /// </returns>
     /// <exception cref="MqttException">
     /// The publication did not complete; <see cref="MqttException.ErrorCode"/> says why:
     /// <see cref="MqttErrorCode.NotConnected"/>, <see cref="MqttErrorCode.BufferFull"/> or
@@ -341,7 +346,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     /// (<see cref="OfflineBufferOptions.DeleteOldest"/>); <see cref="MqttErrorCode.Qos2AnsweredWithPuback"/>;
     /// <see cref="MqttErrorCode.PersistenceFailed"/>. paho's own code stays in <see cref="MqttException.AsyncReturnCode"/>.
     /// </exception>
-    public Task<MqttPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQos qos = MqttQos.AtMostOnce, bool retained = false, CancellationToken cancellationToken = default) =>
+    public ValueTask<MqttPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQos qos = MqttQos.AtMostOnce, bool retained = false, CancellationToken cancellationToken = default) =>
         PublishAsync(topic, payload, qos, retained, null, cancellationToken);
 
     /// <summary>Publishes with MQTT 5 publication properties.</summary>
@@ -352,7 +357,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     /// <param name="retained">Whether the broker keeps it for future subscribers.</param>
     /// <param name="properties">Payload format, message expiry, content type, response topic, correlation data, topic alias, user properties; MQTT 5 only.</param>
     /// <param name="cancellationToken">Ends the wait, not the publication.</param>
-    public Task<MqttPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQos qos, bool retained, MqttProperties? properties, CancellationToken cancellationToken = default)
+    public ValueTask<MqttPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQos qos, bool retained, MqttProperties? properties, CancellationToken cancellationToken = default)
     {
         Check.Qos(qos, nameof(qos));
         MqttText.CheckPayloadLength(payload.Length, nameof(payload));
@@ -365,14 +370,14 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
             return PublishNow(topic, payload.Span, qos, retained, properties, measure, placed: false, cancellationToken).WaitAsync(cancellationToken);
         if (window.Refusal(qos) is { } full)
         {
-            var refused = new PublishOperation(operations, qos, telemetry, payload.Length, measure, pahoPending);
+            var refused = PublishOperation.Rent(operations, qos, telemetry, payload.Length, measure, pahoPending);
             refused.Abandon(full);
             return refused.Task;
         }
         if (window.TryEnter(qos))
             return PublishNow(topic, payload.Span, qos, retained, properties, measure, placed: true, cancellationToken).WaitAsync(cancellationToken);
         // The window is full, or others wait ahead: the caller's memory may change once this returns, so keep a copy.
-        var operation = new PublishOperation(operations, qos, telemetry, payload.Length, measure, pahoPending);
+        var operation = PublishOperation.Rent(operations, qos, telemetry, payload.Length, measure, pahoPending);
         var waiting = new QueuedPublication(operation, topic, payload.ToArray(), retained, properties, measure);
         waiting.CancelWith(cancellationToken);
         window.Enqueue(waiting);
@@ -381,7 +386,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
 
     /// <summary>Publishes text as its UTF-8 bytes.</summary>
     /// <inheritdoc cref="PublishAsync(string, ReadOnlyMemory{byte}, MqttQos, bool, CancellationToken)"/>
-    public Task<MqttPublishResult> PublishAsync(string topic, string payload, MqttQos qos = MqttQos.AtMostOnce, bool retained = false, CancellationToken cancellationToken = default)
+    public ValueTask<MqttPublishResult> PublishAsync(string topic, string payload, MqttQos qos = MqttQos.AtMostOnce, bool retained = false, CancellationToken cancellationToken = default)
     {
         byte[] buffer = Utf8Payload.Rent(payload, nameof(payload), out int written);
         try
@@ -838,9 +843,9 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
     /// <param name="measure">What the outcome is measured against.</param>
     /// <param name="placed">Whether the publication took a place in the window, which it gives back as it finishes, whichever way.</param>
     /// <param name="cancellationToken">Ends a wait for room.</param>
-    private Task<MqttPublishResult> PublishNow(string topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained, MqttProperties? properties, PublishMeasure measure, bool placed, CancellationToken cancellationToken)
+    private ValueTask<MqttPublishResult> PublishNow(string topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained, MqttProperties? properties, PublishMeasure measure, bool placed, CancellationToken cancellationToken)
     {
-        var operation = new PublishOperation(operations, qos, telemetry, payload.Length, measure, pahoPending);
+        var operation = PublishOperation.Rent(operations, qos, telemetry, payload.Length, measure, pahoPending);
         if (placed)
             operation.TakePlace(window);
         if (!TryPublishNow(operation, topic, payload, qos, retained, properties, measure))
@@ -875,7 +880,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable, IAsyncClien
             using var topicName = Utf8z.TopicName(topic, stackalloc byte[Utf8z.StackBytes], nameof(topic));
             // MQTT 5 carries the span's context to the subscribers, in a user property.
             List<MqttUserProperty>? traceContext = measure.Activity is { } activity && Version == MqttVersion.V5 ? TraceContextCarrier.Inject(activity, properties) : null;
-            using var written = new PropertiesWriter(properties, PropertiesLibrary.Async, PropertyPacket.Publish, nameof(properties), traceContext);
+            using var written = PropertiesWriter.For(properties, PropertiesLibrary.Async, PropertyPacket.Publish, nameof(properties), traceContext);
             if (dropOldest is null)
             {
                 Publish(operation, topicName, payload, qos, retained, written);

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using PahoSharp.Interop;
 using PahoSharp.Interop.Delivery;
+using PahoSharp.Interop.Operations;
 using PahoSharp.Interop.Properties;
 using PahoSharp.Interop.Writers;
 using PahoSharp.Native;
@@ -338,7 +339,11 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     /// <param name="qos">The quality of service.</param>
     /// <param name="retained">Whether the broker keeps it for future subscribers.</param>
     /// <param name="cancellationToken">Stops the wait, not the delivery.</param>
-    public Task<MqttPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQos qos = MqttQos.AtMostOnce, bool retained = false, CancellationToken cancellationToken = default) =>
+    /// <returns>
+    /// The result, as a ValueTask that allocates nothing when awaited: await it once (keep
+    /// <see cref="ValueTask{TResult}.AsTask"/> to await it again or to use <see cref="Task.WhenAll(Task[])"/>).
+    /// </returns>
+    public ValueTask<MqttPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQos qos = MqttQos.AtMostOnce, bool retained = false, CancellationToken cancellationToken = default) =>
         deliveries.WhenDelivered(Publish(topic, payload.Span, qos, retained)).WaitAsync(cancellationToken);
 
     /// <summary>Publishes with MQTT 5 publication properties and completes when the broker has acknowledged it.</summary>
@@ -349,12 +354,12 @@ public sealed class MqttClient : IDisposable, IClientCallbacks
     /// <param name="retained">Whether the broker keeps it for future subscribers.</param>
     /// <param name="properties">Payload format, message expiry, content type, response topic, correlation data, topic alias, user properties; MQTT 5 only.</param>
     /// <param name="cancellationToken">Stops the wait, not the delivery.</param>
-    public Task<MqttPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQos qos, bool retained, MqttProperties? properties, CancellationToken cancellationToken = default) =>
+    public ValueTask<MqttPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQos qos, bool retained, MqttProperties? properties, CancellationToken cancellationToken = default) =>
         deliveries.WhenDelivered(Publish(topic, payload.Span, qos, retained, properties)).WaitAsync(cancellationToken);
 
     /// <summary>Publishes text and completes when the broker has acknowledged it.</summary>
     /// <inheritdoc cref="PublishAsync(string, ReadOnlyMemory{byte}, MqttQos, bool, CancellationToken)"/>
-    public Task<MqttPublishResult> PublishAsync(string topic, string payload, MqttQos qos = MqttQos.AtMostOnce, bool retained = false, CancellationToken cancellationToken = default) =>
+    public ValueTask<MqttPublishResult> PublishAsync(string topic, string payload, MqttQos qos = MqttQos.AtMostOnce, bool retained = false, CancellationToken cancellationToken = default) =>
         deliveries.WhenDelivered(Publish(topic, payload, qos, retained)).WaitAsync(cancellationToken);
 
     /// <summary>
