@@ -26,8 +26,7 @@ internal sealed class Operation<T> : IValueTaskSource<T>
     private readonly Action<Operation<T>, object?>? resultRead;
     private readonly object? owner;
     private ManualResetValueTaskSourceCore<T> core = new() { RunContinuationsAsynchronously = true };
-    private int settled;
-    private volatile bool signalled;
+    private bool settled;
 
     /// <param name="resultRead">Called once a use's result has been read and the operation is ready for the next use (it returns the operation to a pool); not called for a result nobody reads.</param>
     /// <param name="owner">Passed to <paramref name="resultRead"/>.</param>
@@ -44,34 +43,56 @@ internal sealed class Operation<T> : IValueTaskSource<T>
     public short Version => core.Version;
 
     /// <summary>Whether the current use has its result or its exception.</summary>
-    public bool IsSettled => Volatile.Read(ref settled) != 0;
+    public bool IsSettled
+    {
+        get
+        {
+            lock (gate)
+                return settled;
+        }
+    }
 
     /// <summary>Ends the current use with <paramref name="result"/>; false if it had ended already.</summary>
     public bool TrySetResult(T result)
     {
-        if (Interlocked.Exchange(ref settled, 1) != 0)
-            return false;
-        core.SetResult(result);
-        signalled = true;
-        return true;
+        // Under the lock that the read takes: the core is reset only once it is done with the completion
+        // (it marks itself complete a moment before). Short: continuations are queued, never run here.
+        lock (gate)
+        {
+            if (settled)
+                return false;
+            settled = true;
+            core.SetResult(result);
+            return true;
+        }
     }
 
     /// <summary>Ends the current use with <paramref name="error"/>; false if it had ended already.</summary>
     public bool TrySetException(Exception error)
     {
-        if (Interlocked.Exchange(ref settled, 1) != 0)
-            return false;
-        core.SetException(error);
-        signalled = true;
-        return true;
+        lock (gate)
+        {
+            if (settled)
+                return false;
+            settled = true;
+            core.SetException(error);
+            return true;
+        }
     }
 
     /// <inheritdoc/>
-    public ValueTaskSourceStatus GetStatus(short token) => core.GetStatus(token);
+    public ValueTaskSourceStatus GetStatus(short token)
+    {
+        CheckToken(token);
+        return core.GetStatus(token);
+    }
 
     /// <inheritdoc/>
-    public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+    public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
+    {
+        CheckToken(token);
         core.OnCompleted(continuation, state, token, flags);
+    }
 
     /// <summary>Reads the result once, then readies the operation for its next use.</summary>
     /// <exception cref="InvalidOperationException">The ValueTask is of an earlier use (awaited twice), or was read before it completed.</exception>
@@ -80,14 +101,9 @@ internal sealed class Operation<T> : IValueTaskSource<T>
         lock (gate)
         {
             // Checked before reading: a stale or early read must not reset the current use.
-            if (token != core.Version)
-                throw new InvalidOperationException("This publication's ValueTask was awaited already: a ValueTask may be awaited once (keep AsTask() to await it again).");
+            CheckToken(token);
             if (core.GetStatus(token) == ValueTaskSourceStatus.Pending)
                 throw new InvalidOperationException("This publication's ValueTask was read before it completed: await it, or block on AsTask().");
-            // The completing thread marks the core complete a moment before it has finished with it.
-            SpinWait spinner = default;
-            while (!signalled)
-                spinner.SpinOnce();
             try
             {
                 return core.GetResult(token);
@@ -95,10 +111,15 @@ internal sealed class Operation<T> : IValueTaskSource<T>
             finally
             {
                 core.Reset();
-                signalled = false;
-                Volatile.Write(ref settled, 0);
+                settled = false;
                 resultRead?.Invoke(this, owner);
             }
         }
+    }
+
+    private void CheckToken(short token)
+    {
+        if (token != core.Version)
+            throw new InvalidOperationException("This publication's ValueTask was awaited already: a ValueTask may be awaited once (keep AsTask() to await it again).");
     }
 }
