@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # PahoSharp against paho C and against MQTTnet, side by side (docs/benchmarks.md has the method and a run).
 #
-#   bash build/bench.sh [--quick] [--reps N] [--no-micro] [--micro-only] [--no-scale] [--no-noise-check]
-#                       [--pin | --no-pin] [--investigate-mqttnet]
+#   bash build/bench.sh [--quick] [--reps N] [--no-micro] [--micro-only] [--micro-filter GLOB] [--no-scale]
+#                       [--no-noise-check] [--pin | --no-pin] [--investigate-mqttnet]
 #
 # Sets everything up (build/setup.sh), builds paho.mqtt.c 1.3.15 a second time WITHOUT our patches
 # (native/paho-patches) into artifacts/paho-unpatched, starts its own Mosquitto (logging off,
@@ -43,6 +43,8 @@
 #                           1 s per run, scale at 100 clients, no noise check, no micro-benchmarks
 #                           (43 s at load average 6.7, 67 s at 25 to 30, with nothing to rebuild)
 #   --no-scale              skip the scale row
+#   --micro-filter GLOB     only the micro-benchmarks BenchmarkDotNet's --filter GLOB selects (default: both
+#                           classes, '*PublishMicroBenchmarks*' and '*PublishAsyncMicroBenchmarks*')
 #   --investigate-mqttnet   only the MQTTnet concurrent-QoS-1 investigation, against a broker with
 #                           Mosquitto's default Nagle (set_tcp_nodelay false) and then with it off
 set -euo pipefail
@@ -52,14 +54,16 @@ configuration=${PAHOSHARP_CONFIGURATION:-Release}
 # shellcheck source=build/lib/broker.sh
 source "$root/build/lib/broker.sh"
 
-usage="usage: bash build/bench.sh [--quick] [--reps N] [--no-micro] [--micro-only] [--no-scale] [--no-noise-check] [--pin | --no-pin] [--investigate-mqttnet]"
+usage="usage: bash build/bench.sh [--quick] [--reps N] [--no-micro] [--micro-only] [--micro-filter GLOB] [--no-scale] [--no-noise-check] [--pin | --no-pin] [--investigate-mqttnet]"
 quick=0 reps="" micro=1 table=1 investigate=0 scale=1 noise_check=1 pin=0
+micro_filter=('*PublishMicroBenchmarks*' '*PublishAsyncMicroBenchmarks*')
 while (($#)); do
   case $1 in
     --quick) quick=1 ;;
     --reps) reps=$2; shift ;;
     --no-micro) micro=0 ;;
     --micro-only) table=0 scale=0 noise_check=0 ;;
+    --micro-filter) micro_filter=("$2"); shift ;;
     --no-scale) scale=0 ;;
     --no-noise-check) noise_check=0 ;;
     --pin) pin=1 ;;
@@ -314,7 +318,7 @@ fi
 if ((micro)); then
   bench_broker_start true
   echo "bench: micro-benchmarks (BenchmarkDotNet) on $BENCH_ADDRESS"
-  PAHOSHARP_BENCH_ADDRESS=$BENCH_ADDRESS timeout 600 "$dotnet_bench" --micro --filter '*PublishMicroBenchmarks*' \
+  PAHOSHARP_BENCH_ADDRESS=$BENCH_ADDRESS timeout 1200 "$dotnet_bench" --micro --filter "${micro_filter[@]}" \
     --artifacts "$out/micro" 2>&1 | sed -n '/^| *Method/,/^$/p;/^BenchmarkDotNet v/p;/^\/\/ \* Legends/,/^$/p'
   echo "bench: BenchmarkDotNet reports in $out/micro/results"
   bench_broker_stop

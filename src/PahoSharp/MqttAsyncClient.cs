@@ -1,6 +1,7 @@
 using System.Buffers;
 using PahoSharp.Interop;
 using PahoSharp.Interop.Async;
+using PahoSharp.Interop.Operations;
 using PahoSharp.Interop.Properties;
 
 namespace PahoSharp;
@@ -133,6 +134,10 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable
     /// <param name="qos">The quality of service.</param>
     /// <param name="retained">Whether the broker keeps it for future subscribers.</param>
     /// <param name="cancellationToken">Ends the wait, not the publication.</param>
+    /// <returns>
+    /// The result, as a ValueTask that allocates nothing when awaited: await it once (keep
+    /// <see cref="ValueTask{TResult}.AsTask"/> to await it again or to use <see cref="Task.WhenAll(Task[])"/>).
+    /// </returns>
     /// <exception cref="MqttException">
     /// The publication did not complete; <see cref="MqttException.ErrorCode"/> says why:
     /// <see cref="MqttErrorCode.NotConnected"/>, <see cref="MqttErrorCode.BufferFull"/> or
@@ -144,7 +149,7 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable
     /// (<see cref="OfflineBufferOptions.DeleteOldest"/>); <see cref="MqttErrorCode.Qos2AnsweredWithPuback"/>;
     /// <see cref="MqttErrorCode.PersistenceFailed"/>. paho's own code stays in <see cref="MqttException.AsyncReturnCode"/>.
     /// </exception>
-    public Task<MqttPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQos qos = MqttQos.AtMostOnce, bool retained = false, CancellationToken cancellationToken = default) =>
+    public ValueTask<MqttPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQos qos = MqttQos.AtMostOnce, bool retained = false, CancellationToken cancellationToken = default) =>
         PublishAsync(topic, payload, qos, retained, null, cancellationToken);
 
     /// <summary>Publishes with MQTT 5 publication properties.</summary>
@@ -155,12 +160,12 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable
     /// <param name="retained">Whether the broker keeps it for future subscribers.</param>
     /// <param name="properties">Payload format, message expiry, content type, response topic, correlation data, topic alias, user properties; MQTT 5 only.</param>
     /// <param name="cancellationToken">Ends the wait, not the publication.</param>
-    public Task<MqttPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQos qos, bool retained, MqttProperties? properties, CancellationToken cancellationToken = default) =>
+    public ValueTask<MqttPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQos qos, bool retained, MqttProperties? properties, CancellationToken cancellationToken = default) =>
         engine.PublishAsync(topic, payload, qos, retained, properties, cancellationToken);
 
     /// <summary>Publishes text as its UTF-8 bytes.</summary>
     /// <inheritdoc cref="PublishAsync(string, ReadOnlyMemory{byte}, MqttQos, bool, CancellationToken)"/>
-    public Task<MqttPublishResult> PublishAsync(string topic, string payload, MqttQos qos = MqttQos.AtMostOnce, bool retained = false, CancellationToken cancellationToken = default)
+    public ValueTask<MqttPublishResult> PublishAsync(string topic, string payload, MqttQos qos = MqttQos.AtMostOnce, bool retained = false, CancellationToken cancellationToken = default)
     {
         byte[] buffer = Utf8Payload.Rent(payload, nameof(payload), out int written);
         try

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using PahoSharp.Interop;
 using PahoSharp.Interop.Engine;
+using PahoSharp.Interop.Operations;
 using PahoSharp.Interop.Properties;
 
 [module: SkipLocalsInit]
@@ -187,7 +188,11 @@ public sealed class MqttClient : IDisposable
     /// <param name="qos">The quality of service.</param>
     /// <param name="retained">Whether the broker keeps it for future subscribers.</param>
     /// <param name="cancellationToken">Stops the wait, not the delivery.</param>
-    public Task<MqttPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQos qos = MqttQos.AtMostOnce, bool retained = false, CancellationToken cancellationToken = default) =>
+    /// <returns>
+    /// The result, as a ValueTask that allocates nothing when awaited: await it once (keep
+    /// <see cref="ValueTask{TResult}.AsTask"/> to await it again or to use <see cref="Task.WhenAll(Task[])"/>).
+    /// </returns>
+    public ValueTask<MqttPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQos qos = MqttQos.AtMostOnce, bool retained = false, CancellationToken cancellationToken = default) =>
         engine.WhenDelivered(Publish(topic, payload.Span, qos, retained)).WaitAsync(cancellationToken);
 
     /// <summary>Publishes with MQTT 5 publication properties and completes when the broker has acknowledged it.</summary>
@@ -198,12 +203,12 @@ public sealed class MqttClient : IDisposable
     /// <param name="retained">Whether the broker keeps it for future subscribers.</param>
     /// <param name="properties">Payload format, message expiry, content type, response topic, correlation data, topic alias, user properties; MQTT 5 only.</param>
     /// <param name="cancellationToken">Stops the wait, not the delivery.</param>
-    public Task<MqttPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQos qos, bool retained, MqttProperties? properties, CancellationToken cancellationToken = default) =>
+    public ValueTask<MqttPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQos qos, bool retained, MqttProperties? properties, CancellationToken cancellationToken = default) =>
         engine.WhenDelivered(Publish(topic, payload.Span, qos, retained, properties)).WaitAsync(cancellationToken);
 
     /// <summary>Publishes text and completes when the broker has acknowledged it.</summary>
     /// <inheritdoc cref="PublishAsync(string, ReadOnlyMemory{byte}, MqttQos, bool, CancellationToken)"/>
-    public Task<MqttPublishResult> PublishAsync(string topic, string payload, MqttQos qos = MqttQos.AtMostOnce, bool retained = false, CancellationToken cancellationToken = default) =>
+    public ValueTask<MqttPublishResult> PublishAsync(string topic, string payload, MqttQos qos = MqttQos.AtMostOnce, bool retained = false, CancellationToken cancellationToken = default) =>
         engine.WhenDelivered(Publish(topic, payload, qos, retained)).WaitAsync(cancellationToken);
 
     /// <summary>

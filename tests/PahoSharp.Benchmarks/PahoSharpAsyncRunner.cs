@@ -69,8 +69,8 @@ internal sealed class PahoSharpAsyncRunner(string address) : IRowRunner
 
         var payload = new byte[row.PayloadLength];
         Array.Fill(payload, (byte)'x');
-        var tasks = new Task<MqttPublishResult>[row.Qos == 0 ? Qos0Window : row.Window];
-        var warmupTasks = new Task<MqttPublishResult>[row.Qos == 0 ? Qos0Window : Math.Min(row.Window, row.MaxInflight)];
+        var tasks = new ValueTask<MqttPublishResult>[row.Qos == 0 ? Qos0Window : row.Window];
+        var warmupTasks = new ValueTask<MqttPublishResult>[row.Qos == 0 ? Qos0Window : Math.Min(row.Window, row.MaxInflight)];
         var warm = Stopwatch.StartNew();
         await Publish(client, row, payload, warmupTasks, warmup, warm, maxTime).ConfigureAwait(false);
         // JIT warm-up: keep going until the tiered JIT has had time to promote the hot path.
@@ -109,7 +109,7 @@ internal sealed class PahoSharpAsyncRunner(string address) : IRowRunner
 
     /// <summary>Publishes `count` messages with at most tasks.Length outstanding; QoS 0 rows end with a
     /// QoS 1 publish whose PUBACK shows the broker has read every message before it.</summary>
-    private static async Task<long> Publish(MqttAsyncClient client, Row row, byte[] payload, Task<MqttPublishResult>[] tasks, long count, Stopwatch watch, TimeSpan maxTime)
+    private static async Task<long> Publish(MqttAsyncClient client, Row row, byte[] payload, ValueTask<MqttPublishResult>[] tasks, long count, Stopwatch watch, TimeSpan maxTime)
     {
         var qos = (MqttQos)row.Qos;
         int window = tasks.Length;

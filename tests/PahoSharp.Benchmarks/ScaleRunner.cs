@@ -174,7 +174,7 @@ internal static class ScaleRunner
             return AwaitAll(connects);
         }
 
-        public Task BurstAsync() => Task.WhenAll(clients.Select(c => (Task)c.PublishAsync(Topic, Payload, MqttQos.AtLeastOnce)).ToArray());
+        public Task BurstAsync() => Task.WhenAll(clients.Select(c => (Task)c.PublishAsync(Topic, Payload, MqttQos.AtLeastOnce).AsTask()).ToArray());
 
         public async Task DisconnectAllAsync()
         {

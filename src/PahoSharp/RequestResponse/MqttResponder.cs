@@ -15,8 +15,9 @@ public static class MqttResponder
     /// <param name="request">The request, with a response topic and (usually) correlation data.</param>
     /// <param name="payload">The response.</param>
     /// <param name="cancellationToken">Ends the wait for the acknowledgement.</param>
+    /// <returns>The acknowledgement, as <see cref="MqttAsyncClient.PublishAsync(string, ReadOnlyMemory{byte}, MqttQos, bool, MqttProperties?, CancellationToken)"/> gives it: a ValueTask, to await once.</returns>
     /// <exception cref="ArgumentException">The request has no response topic.</exception>
-    public static Task<MqttPublishResult> RespondAsync(this MqttAsyncClient client, MqttMessage request, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
+    public static ValueTask<MqttPublishResult> RespondAsync(this MqttAsyncClient client, MqttMessage request, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(request);

@@ -19,7 +19,7 @@ public sealed class AsyncClientTests : AsyncClientTest
         await using var subscriber = await SubscribeAsync("async/#");
         MqttAsyncClient client = await ConnectedAsync();
 
-        MqttPublishResult result = await client.PublishAsync("async/t", "hello", qos).WaitAsync(Timeout);
+        MqttPublishResult result = await client.PublishAsync("async/t", "hello", qos).AsTask().WaitAsync(Timeout);
 
         ReceivedMessage received = await subscriber.NextAsync();
         Assert.Multiple(() =>
@@ -60,7 +60,7 @@ public sealed class AsyncClientTests : AsyncClientTest
         Assert.That(results.Select(r => r.GrantedQos), Is.EqualTo(new[] { MqttQos.AtMostOnce, MqttQos.AtLeastOnce, MqttQos.ExactlyOnce }));
         Assert.That(client.Subscriptions, Has.Count.EqualTo(3));
         MqttAsyncClient publisher = await ConnectedAsync();
-        await publisher.PublishAsync("b/1", "to b", MqttQos.AtLeastOnce).WaitAsync(Timeout);
+        await publisher.PublishAsync("b/1", "to b", MqttQos.AtLeastOnce).AsTask().WaitAsync(Timeout);
         await Until.TrueAsync(() => received.Count == 1, Timeout);
         Assert.That(received.Single().PayloadText, Is.EqualTo("to b"));
 
@@ -75,13 +75,13 @@ public sealed class AsyncClientTests : AsyncClientTest
         MqttAsyncClient client = NewClient(MqttVersion.V5, serverUri: broker.Address);
         await client.ConnectAsync(new ConnectOptions()).WaitAsync(Timeout);
 
-        MqttException? qos1 = await Assert.ThrowsAsync<MqttException>(() => client.PublishAsync("denied/t", "x", MqttQos.AtLeastOnce).WaitAsync(Timeout));
-        MqttException? qos2 = await Assert.ThrowsAsync<MqttException>(() => client.PublishAsync("denied/t", "x", MqttQos.ExactlyOnce).WaitAsync(Timeout));
+        MqttException? qos1 = await Assert.ThrowsAsync<MqttException>(() => client.PublishAsync("denied/t", "x", MqttQos.AtLeastOnce).AsTask().WaitAsync(Timeout));
+        MqttException? qos2 = await Assert.ThrowsAsync<MqttException>(() => client.PublishAsync("denied/t", "x", MqttQos.ExactlyOnce).AsTask().WaitAsync(Timeout));
 
         Assert.That(qos1!.ReasonCode, Is.EqualTo(MqttReasonCode.NotAuthorized));
         Assert.That(qos2!.ReasonCode, Is.EqualTo(MqttReasonCode.NotAuthorized));
         Assert.That(new[] { qos1.ErrorCode, qos2.ErrorCode }, Has.All.EqualTo(MqttErrorCode.RefusedByBroker));
-        MqttPublishResult allowed = await client.PublishAsync("allowed/t", "y", MqttQos.AtLeastOnce).WaitAsync(Timeout);
+        MqttPublishResult allowed = await client.PublishAsync("allowed/t", "y", MqttQos.AtLeastOnce).AsTask().WaitAsync(Timeout);
         Assert.That(allowed.ReasonCode, Is.Null, "paho's MQTTAsync passes no reason code with a success");
     }
 
@@ -109,7 +109,7 @@ public sealed class AsyncClientTests : AsyncClientTest
     {
         MqttAsyncClient client = NewClient();
 
-        MqttException? error = await Assert.ThrowsAsync<MqttException>(() => client.PublishAsync("t", "x", MqttQos.AtLeastOnce));
+        MqttException? error = await Assert.ThrowsAsync<MqttException>(() => client.PublishAsync("t", "x", MqttQos.AtLeastOnce).AsTask());
 
         Assert.That(error!.AsyncReturnCode, Is.EqualTo(MqttAsyncReturnCode.Disconnected));
         Assert.That(error.ReturnCode, Is.EqualTo(MqttReturnCode.Disconnected));
@@ -145,7 +145,7 @@ public sealed class AsyncClientTests : AsyncClientTest
         await using var proxy = Testing.Faults.FaultProxy.Start(Broker.Port, new Testing.Faults.FaultProxyOptions { WithholdPublishAcknowledgement = true });
         MqttAsyncClient client = NewClient(serverUri: proxy.Address);
         await client.ConnectAsync(new ConnectOptions()).WaitAsync(Timeout);
-        Task<MqttPublishResult> pending = client.PublishAsync("async/held", "x", MqttQos.AtLeastOnce);
+        Task<MqttPublishResult> pending = client.PublishAsync("async/held", "x", MqttQos.AtLeastOnce).AsTask();
         await proxy.PublishAcknowledged.WaitAsync(Timeout);
 
         client.Dispose();

@@ -55,7 +55,7 @@ public sealed class FirstHourAsyncTests : AsyncClientTest
     {
         MqttAsyncClient client = NewClient();
 
-        MqttException? error = await Assert.ThrowsAsync<MqttException>(() => client.PublishAsync("t", "x", MqttQos.AtLeastOnce).WaitAsync(Timeout));
+        MqttException? error = await Assert.ThrowsAsync<MqttException>(() => client.PublishAsync("t", "x", MqttQos.AtLeastOnce).AsTask().WaitAsync(Timeout));
 
         Assert.That(error!.AsyncReturnCode, Is.EqualTo(MqttAsyncReturnCode.Disconnected), "paho's code is kept");
         Assert.That(error.Message, Does.Contain("not connected yet").And.Contain("ConnectAsync").And.Contain("-3"));
@@ -109,7 +109,7 @@ public sealed class FirstHourAsyncTests : AsyncClientTest
         MqttAsyncClient client = NewClient();
 
         await client.ConnectAsync().WaitAsync(Timeout);
-        await client.PublishAsync("first/t", "x", MqttQos.AtLeastOnce).WaitAsync(Timeout);
+        await client.PublishAsync("first/t", "x", MqttQos.AtLeastOnce).AsTask().WaitAsync(Timeout);
         await client.DisconnectAsync().WaitAsync(Timeout);
 
         Assert.That((await subscriber.NextAsync()).PayloadText, Is.EqualTo("x"));
@@ -133,7 +133,7 @@ public sealed class FirstHourAsyncTests : AsyncClientTest
         client.MessageReceived += (_, e) => received.TrySetResult(e.Message);
         await using var publisher = new MqttAsyncClient(Broker.Address, "first-publisher");
         await publisher.ConnectAsync().WaitAsync(Timeout);
-        await publisher.PublishAsync("first/t", "after the connect", MqttQos.AtLeastOnce).WaitAsync(Timeout);
+        await publisher.PublishAsync("first/t", "after the connect", MqttQos.AtLeastOnce).AsTask().WaitAsync(Timeout);
         Assert.That((await received.Task.WaitAsync(Timeout)).Topic, Is.EqualTo("first/t"));
     }
 

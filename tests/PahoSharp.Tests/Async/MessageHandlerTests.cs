@@ -25,7 +25,7 @@ public sealed class MessageHandlerTests : AsyncClientTest
         await client.SubscribeAsync("#", MqttQos.AtLeastOnce).WaitAsync(Timeout);
 
         foreach (string topic in new[] { "h/a", "x/a", "h/a/b", "h/b", "h/end" })
-            await client.PublishAsync(topic, "x", MqttQos.AtLeastOnce).WaitAsync(Timeout);
+            await client.PublishAsync(topic, "x", MqttQos.AtLeastOnce).AsTask().WaitAsync(Timeout);
         await done.Task.WaitAsync(Timeout);
 
         Assert.That(plus, Is.EqualTo(new[] { "h/a", "h/b", "h/end" }));
@@ -61,10 +61,10 @@ public sealed class MessageHandlerTests : AsyncClientTest
 
         // 1 in the handler first (were 2 to arrive before the dispatcher took 1, 2 would be the one dropped),
         // then 2 in the buffer of one, 3 dropped: the dispatcher waits for the handler.
-        await publisher.PublishAsync("held/t", "1", MqttQos.AtLeastOnce).WaitAsync(Timeout);
+        await publisher.PublishAsync("held/t", "1", MqttQos.AtLeastOnce).AsTask().WaitAsync(Timeout);
         await Until.TrueAsync(() => Volatile.Read(ref running) == 1, Timeout);
         for (int i = 2; i <= 3; i++)
-            await publisher.PublishAsync("held/t", $"{i}", MqttQos.AtLeastOnce).WaitAsync(Timeout);
+            await publisher.PublishAsync("held/t", $"{i}", MqttQos.AtLeastOnce).AsTask().WaitAsync(Timeout);
         await Until.TrueAsync(() => client.DroppedMessages >= 1, Timeout);
         Assert.That(handled, Is.EqualTo(new[] { "1" }));
         gate.SetResult();

@@ -20,7 +20,7 @@ public sealed class PublishWindowTests : AsyncClientTest
         MqttAsyncClient client = await ConnectedAsync(new ConnectOptions { MaxInflight = 10 });
 
         // Far more than the window holds: most of them wait for a place.
-        Task<MqttPublishResult>[] published = [.. Enumerable.Range(0, Count).Select(i => client.PublishAsync("ordered/t", $"{i}", qos))];
+        Task<MqttPublishResult>[] published = [.. Enumerable.Range(0, Count).Select(i => client.PublishAsync("ordered/t", $"{i}", qos).AsTask())];
 
         await Task.WhenAll(published).WaitAsync(TimeSpan.FromSeconds(60));
         List<ReceivedMessage> received = await subscriber.CollectAsync(Count, TimeSpan.FromSeconds(30));
@@ -41,13 +41,13 @@ public sealed class PublishWindowTests : AsyncClientTest
 
         for (int i = 0; i < Window; i++)
         {
-            MqttException? stuck = await Assert.ThrowsAsync<MqttException>(() => client.PublishAsync("puback/qos2", $"{i}", MqttQos.ExactlyOnce).WaitAsync(Timeout));
+            MqttException? stuck = await Assert.ThrowsAsync<MqttException>(() => client.PublishAsync("puback/qos2", $"{i}", MqttQos.ExactlyOnce).AsTask().WaitAsync(Timeout));
             Assert.That(stuck!.Message, Does.Contain("PUBACK"), "the publication says what the broker did");
             Assert.That(stuck.ErrorCode, Is.EqualTo(MqttErrorCode.Qos2AnsweredWithPuback));
         }
         // paho's window is full of messages it will never let go: refused at once, not held forever.
-        MqttException? full = await Assert.ThrowsAsync<MqttException>(() => client.PublishAsync("puback/qos1", "after", MqttQos.AtLeastOnce).WaitAsync(Timeout));
-        MqttException? fullQos2 = await Assert.ThrowsAsync<MqttException>(() => client.PublishAsync("puback/qos2", "after", MqttQos.ExactlyOnce).WaitAsync(Timeout));
+        MqttException? full = await Assert.ThrowsAsync<MqttException>(() => client.PublishAsync("puback/qos1", "after", MqttQos.AtLeastOnce).AsTask().WaitAsync(Timeout));
+        MqttException? fullQos2 = await Assert.ThrowsAsync<MqttException>(() => client.PublishAsync("puback/qos2", "after", MqttQos.ExactlyOnce).AsTask().WaitAsync(Timeout));
         foreach (MqttException error in new[] { full!, fullQos2! })
         {
             Assert.That(error.AsyncReturnCode, Is.EqualTo(MqttAsyncReturnCode.MaxMessagesInflight));
@@ -56,7 +56,7 @@ public sealed class PublishWindowTests : AsyncClientTest
             Assert.That(error.Message, Does.Contain("PUBACK"));
         }
         // QoS 0 takes no place in paho's window.
-        await client.PublishAsync("puback/qos0", "still", MqttQos.AtMostOnce).WaitAsync(Timeout);
+        await client.PublishAsync("puback/qos0", "still", MqttQos.AtMostOnce).AsTask().WaitAsync(Timeout);
         Assert.That(client.IsConnected, Is.True);
         List<ReceivedMessage> received = await subscriber.CollectAsync(Window + 1);
         Assert.That(received.Select(m => m.PayloadText), Is.EqualTo(new[] { "0", "1", "2", "still" }), "the broker has each QoS 2 message once");
@@ -64,7 +64,7 @@ public sealed class PublishWindowTests : AsyncClientTest
         // A new connection (a clean session) starts with a free window; the proxy serves one connection only.
         await client.DisconnectAsync(TimeSpan.FromSeconds(1)).WaitAsync(Timeout);
         await client.ConnectAsync(new ConnectOptions { MaxInflight = Window, ServerUris = { Broker.Address } }).WaitAsync(Timeout);
-        MqttPublishResult again = await client.PublishAsync("puback/qos1", "again", MqttQos.AtLeastOnce).WaitAsync(Timeout);
+        MqttPublishResult again = await client.PublishAsync("puback/qos1", "again", MqttQos.AtLeastOnce).AsTask().WaitAsync(Timeout);
         Assert.That(again.Qos, Is.EqualTo(MqttQos.AtLeastOnce));
     }
 
@@ -74,7 +74,7 @@ public sealed class PublishWindowTests : AsyncClientTest
         // The check that paho let the message go must not turn a real PUBCOMP into a failure.
         MqttAsyncClient client = await ConnectedAsync(new ConnectOptions { MaxInflight = 2 });
 
-        Task<MqttPublishResult>[] published = [.. Enumerable.Range(0, 50).Select(i => client.PublishAsync("exactly/t", $"{i}", MqttQos.ExactlyOnce))];
+        Task<MqttPublishResult>[] published = [.. Enumerable.Range(0, 50).Select(i => client.PublishAsync("exactly/t", $"{i}", MqttQos.ExactlyOnce).AsTask())];
 
         MqttPublishResult[] results = await Task.WhenAll(published).WaitAsync(Timeout);
         Assert.That(results.Select(r => r.Qos), Is.All.EqualTo(MqttQos.ExactlyOnce));

@@ -93,7 +93,7 @@ public sealed class ReconnectTests : AsyncClientTest
         await Broker.KillAsync();
         await lost.Task.WaitAsync(Timeout);
         Assert.That(client.IsConnected, Is.False);
-        Task<MqttPublishResult>[] buffered = [.. Enumerable.Range(0, Count).Select(i => client.PublishAsync("offline/t", $"{i}", MqttQos.AtLeastOnce))];
+        Task<MqttPublishResult>[] buffered = [.. Enumerable.Range(0, Count).Select(i => client.PublishAsync("offline/t", $"{i}", MqttQos.AtLeastOnce).AsTask())];
         await Broker.RestartAsync();
         await using TestSubscriber subscriber = await SubscribeAsync("offline/#");
 
@@ -114,7 +114,7 @@ public sealed class ReconnectTests : AsyncClientTest
 
         _ = client.PublishAsync("offline/1", "1", MqttQos.AtLeastOnce);
         _ = client.PublishAsync("offline/2", "2", MqttQos.AtLeastOnce);
-        MqttException? third = await Assert.ThrowsAsync<MqttException>(() => client.PublishAsync("offline/3", "3", MqttQos.AtLeastOnce));
+        MqttException? third = await Assert.ThrowsAsync<MqttException>(() => client.PublishAsync("offline/3", "3", MqttQos.AtLeastOnce).AsTask());
 
         Assert.That(third!.AsyncReturnCode, Is.EqualTo(MqttAsyncReturnCode.MaxBufferedMessages));
         Assert.That(third.ErrorCode, Is.EqualTo(MqttErrorCode.BufferFull));
@@ -134,9 +134,9 @@ public sealed class ReconnectTests : AsyncClientTest
         await Broker.KillAsync();
         await lost.Task.WaitAsync(Timeout);
 
-        Task<MqttPublishResult> first = client.PublishAsync("offline/1", "1", qos);
-        Task<MqttPublishResult> second = client.PublishAsync("offline/2", "2", qos);
-        Task<MqttPublishResult> third = client.PublishAsync("offline/3", "3", qos);
+        Task<MqttPublishResult> first = client.PublishAsync("offline/1", "1", qos).AsTask();
+        Task<MqttPublishResult> second = client.PublishAsync("offline/2", "2", qos).AsTask();
+        Task<MqttPublishResult> third = client.PublishAsync("offline/3", "3", qos).AsTask();
 
         // paho dropped the first to take the third: its task fails instead of waiting forever.
         MqttException? dropped = await Assert.ThrowsAsync<MqttException>(() => first.WaitAsync(Timeout));
@@ -165,7 +165,7 @@ public sealed class ReconnectTests : AsyncClientTest
         await Broker.KillAsync();
         await lost.Task.WaitAsync(Timeout);
 
-        Task<MqttPublishResult>[] published = [.. Enumerable.Range(0, Count).Select(i => client.PublishAsync("offline/t", $"{i}", (MqttQos)(i % 3)))];
+        Task<MqttPublishResult>[] published = [.. Enumerable.Range(0, Count).Select(i => client.PublishAsync("offline/t", $"{i}", (MqttQos)(i % 3)).AsTask())];
 
         // Each publication beyond the buffer's size dropped the oldest one still in it.
         for (int i = 0; i < Count - Kept; i++)
@@ -194,7 +194,7 @@ public sealed class ReconnectTests : AsyncClientTest
         await using TestSubscriber subscriber = await SubscribeAsync("burst/#");
 
         // Faster than paho writes: without a wait, paho would drop unsent ones to take newer ones.
-        Task<MqttPublishResult>[] burst = [.. Enumerable.Range(0, Count).Select(i => client.PublishAsync("burst/t", $"{i}", qos))];
+        Task<MqttPublishResult>[] burst = [.. Enumerable.Range(0, Count).Select(i => client.PublishAsync("burst/t", $"{i}", qos).AsTask())];
 
         await Task.WhenAll(burst).WaitAsync(Timeout);
         List<ReceivedMessage> received = await subscriber.CollectAsync(Count);

@@ -38,8 +38,8 @@ public sealed class CustomPersistenceTests : ClientTest
         using (var client = new MqttClient(Broker.Address, "custom-store", ClientPersistence.Custom(store)))
         {
             client.Connect(new ConnectOptions { CleanSession = false });
-            await client.PublishAsync("custom/store", "one", MqttQos.AtLeastOnce).WaitAsync(DeliveryTimeout);
-            await client.PublishAsync("custom/store", "two", MqttQos.ExactlyOnce).WaitAsync(DeliveryTimeout);
+            await client.PublishAsync("custom/store", "one", MqttQos.AtLeastOnce).AsTask().WaitAsync(DeliveryTimeout);
+            await client.PublishAsync("custom/store", "two", MqttQos.ExactlyOnce).AsTask().WaitAsync(DeliveryTimeout);
             client.Disconnect(TimeSpan.FromSeconds(5));
             // A session resumed from the store: paho reads its keys again.
             client.Connect(new ConnectOptions { CleanSession = false });

@@ -25,7 +25,7 @@ public sealed class FlowControlTests : ClientTest
         List<string> trace;
         using (var capture = PahoTrace.Capture())
         {
-            Task[] publishes = [.. Enumerable.Range(0, count).Select(i => client.PublishAsync("window/t", BitConverter.GetBytes(i), MqttQos.AtLeastOnce))];
+            Task[] publishes = [.. Enumerable.Range(0, count).Select(i => client.PublishAsync("window/t", BitConverter.GetBytes(i), MqttQos.AtLeastOnce).AsTask())];
             await Task.WhenAll(publishes).WaitAsync(TimeSpan.FromMinutes(2));
             trace = capture.Lines;
         }

@@ -63,7 +63,7 @@ public sealed class LifetimeTests : ClientTest
             using var client = new MqttClient(Broker.Address, "persistent", ClientPersistence.InDirectory(directory));
             client.Connect(new ConnectOptions { CleanSession = false });
 
-            await client.PublishAsync("persist", "x", MqttQos.ExactlyOnce).WaitAsync(DeliveryTimeout);
+            await client.PublishAsync("persist", "x", MqttQos.ExactlyOnce).AsTask().WaitAsync(DeliveryTimeout);
 
             Assert.That(Directory.EnumerateFileSystemEntries(directory), Is.Not.Empty, "paho's file store lives where it was told");
             client.Disconnect(TimeSpan.FromSeconds(5));

@@ -71,7 +71,7 @@ public sealed class PublishTests : ClientTest
         byte[] payload = new byte[1 << 20];
         new Random(42).NextBytes(payload);
 
-        await client.PublishAsync("pub/large", payload, MqttQos.AtLeastOnce).WaitAsync(DeliveryTimeout);
+        await client.PublishAsync("pub/large", payload, MqttQos.AtLeastOnce).AsTask().WaitAsync(DeliveryTimeout);
 
         ReceivedMessage message = await subscriber.NextAsync();
         Assert.That(message.Payload, Is.EqualTo(payload));
@@ -84,7 +84,7 @@ public sealed class PublishTests : ClientTest
         await using var subscriber = await SubscribeAsync(Topic);
         MqttClient client = Connected();
 
-        await client.PublishAsync(Topic, "遗嘱", MqttQos.AtLeastOnce).WaitAsync(DeliveryTimeout);
+        await client.PublishAsync(Topic, "遗嘱", MqttQos.AtLeastOnce).AsTask().WaitAsync(DeliveryTimeout);
 
         ReceivedMessage message = await subscriber.NextAsync();
         Assert.That(message.Topic, Is.EqualTo(Encoding.UTF8.GetBytes(Topic)));
@@ -98,7 +98,7 @@ public sealed class PublishTests : ClientTest
         await using var subscriber = await SubscribeAsync("long/#");
         MqttClient client = Connected();
 
-        await client.PublishAsync(topic, "x", MqttQos.AtLeastOnce).WaitAsync(DeliveryTimeout);
+        await client.PublishAsync(topic, "x", MqttQos.AtLeastOnce).AsTask().WaitAsync(DeliveryTimeout);
 
         Assert.That((await subscriber.NextAsync()).TopicText, Is.EqualTo(topic));
     }
@@ -109,7 +109,7 @@ public sealed class PublishTests : ClientTest
         await using var subscriber = await SubscribeAsync("pub/async");
         MqttClient client = Connected();
 
-        Task[] deliveries = [.. Enumerable.Range(0, 5).Select(i => client.PublishAsync("pub/async", $"m{i}", MqttQos.ExactlyOnce))];
+        Task[] deliveries = [.. Enumerable.Range(0, 5).Select(i => client.PublishAsync("pub/async", $"m{i}", MqttQos.ExactlyOnce).AsTask())];
 
         await Task.WhenAll(deliveries).WaitAsync(DeliveryTimeout);
         List<ReceivedMessage> received = await subscriber.CollectAsync(5);

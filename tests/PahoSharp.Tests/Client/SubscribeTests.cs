@@ -18,7 +18,7 @@ public sealed class SubscribeTests : ClientTest
         using (MqttClient other = NewClient())
         {
             other.Connect(new ConnectOptions());
-            await other.PublishAsync("in/遗嘱", new byte[] { 0, 1, 2 }, MqttQos.AtLeastOnce).WaitAsync(DeliveryTimeout);
+            await other.PublishAsync("in/遗嘱", new byte[] { 0, 1, 2 }, MqttQos.AtLeastOnce).AsTask().WaitAsync(DeliveryTimeout);
         }
 
         MqttMessage message = await received.Reader.ReadAsync().AsTask().WaitAsync(DeliveryTimeout);
@@ -71,7 +71,7 @@ public sealed class SubscribeTests : ClientTest
         });
         MqttClient sender = Connected();
         for (int i = 0; i < 3; i++)
-            await sender.PublishAsync("stream/x", $"s{i}", MqttQos.AtLeastOnce).WaitAsync(DeliveryTimeout);
+            await sender.PublishAsync("stream/x", $"s{i}", MqttQos.AtLeastOnce).AsTask().WaitAsync(DeliveryTimeout);
 
         List<string> payloads = await reading.WaitAsync(DeliveryTimeout);
         Assert.That(payloads, Is.EqualTo(new[] { "s0", "s1", "s2" }));
@@ -85,14 +85,14 @@ public sealed class SubscribeTests : ClientTest
         client.MessageReceived += (_, e) => received.Writer.TryWrite(e.Message.PayloadText);
         client.Subscribe("unsub/t", MqttQos.AtLeastOnce);
         MqttClient sender = Connected();
-        await sender.PublishAsync("unsub/t", "before", MqttQos.AtLeastOnce).WaitAsync(DeliveryTimeout);
+        await sender.PublishAsync("unsub/t", "before", MqttQos.AtLeastOnce).AsTask().WaitAsync(DeliveryTimeout);
         Assert.That(await received.Reader.ReadAsync().AsTask().WaitAsync(DeliveryTimeout), Is.EqualTo("before"));
 
         client.Unsubscribe("unsub/t");
-        await sender.PublishAsync("unsub/t", "after", MqttQos.AtLeastOnce).WaitAsync(DeliveryTimeout);
+        await sender.PublishAsync("unsub/t", "after", MqttQos.AtLeastOnce).AsTask().WaitAsync(DeliveryTimeout);
         // A marker on a still-subscribed topic: once it is here, "after" would have been too.
         client.Subscribe("unsub/marker", MqttQos.AtLeastOnce);
-        await sender.PublishAsync("unsub/marker", "marker", MqttQos.AtLeastOnce).WaitAsync(DeliveryTimeout);
+        await sender.PublishAsync("unsub/marker", "marker", MqttQos.AtLeastOnce).AsTask().WaitAsync(DeliveryTimeout);
 
         Assert.That(await received.Reader.ReadAsync().AsTask().WaitAsync(DeliveryTimeout), Is.EqualTo("marker"));
     }

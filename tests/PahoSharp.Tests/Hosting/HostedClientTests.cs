@@ -74,7 +74,7 @@ public sealed class HostedClientTests : HostingTest
         await Broker.RestartAsync();
         await monitor.WaitUntilConnectedAsync().WaitAsync(Timeout);
         await using TestSubscriber subscriber = await SubscribeAsync("hosted/up");
-        await monitor.Client.PublishAsync("hosted/up", "after the broker came up", MqttQos.AtLeastOnce).WaitAsync(Timeout);
+        await monitor.Client.PublishAsync("hosted/up", "after the broker came up", MqttQos.AtLeastOnce).AsTask().WaitAsync(Timeout);
         Assert.That((await subscriber.NextAsync()).PayloadText, Is.EqualTo("after the broker came up"));
         Assert.That(monitor.LastConnectFailure, Is.Null);
     }

@@ -123,7 +123,7 @@ public abstract class HostingTest : BrokerTest
     {
         await using var publisher = new MqttAsyncClient(Broker.Address, $"marker-{Guid.NewGuid():N}");
         await publisher.ConnectAsync(new ConnectOptions()).WaitAsync(Timeout);
-        await publisher.PublishAsync(topic, payload, MqttQos.AtLeastOnce).WaitAsync(Timeout);
+        await publisher.PublishAsync(topic, payload, MqttQos.AtLeastOnce).AsTask().WaitAsync(Timeout);
         await publisher.DisconnectAsync(TimeSpan.FromSeconds(5)).WaitAsync(Timeout);
     }
 }

@@ -59,12 +59,12 @@ internal sealed class EitherClient : IAsyncDisposable
         return sync is not null ? Task.Run(() => sync.Connect(options)) : async!.ConnectAsync(options);
     }
 
-    public Task<MqttPublishResult> PublishAsync(string topic, string payload, MqttQos qos, MqttProperties? properties, bool retained = false) =>
+    public ValueTask<MqttPublishResult> PublishAsync(string topic, string payload, MqttQos qos, MqttProperties? properties, bool retained = false) =>
         sync is not null
             ? sync.PublishAsync(topic, System.Text.Encoding.UTF8.GetBytes(payload), qos, retained, properties)
             : async!.PublishAsync(topic, System.Text.Encoding.UTF8.GetBytes(payload), qos, retained, properties);
 
-    public Task<MqttPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQos qos, MqttProperties? properties, bool retained = false) =>
+    public ValueTask<MqttPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQos qos, MqttProperties? properties, bool retained = false) =>
         sync is not null
             ? sync.PublishAsync(topic, payload, qos, retained, properties)
             : async!.PublishAsync(topic, payload, qos, retained, properties);

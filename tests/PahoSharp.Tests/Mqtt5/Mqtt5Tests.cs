@@ -57,7 +57,7 @@ public sealed class Mqtt5Tests : BrokerTest
             UserProperties = { new("trace", "a"), new("trace", "b"), new("遗嘱", "测试") },
         };
 
-        await sender.PublishAsync("props/t", "hello", MqttQos.AtLeastOnce, sent).WaitAsync(Timeout);
+        await sender.PublishAsync("props/t", "hello", MqttQos.AtLeastOnce, sent).AsTask().WaitAsync(Timeout);
 
         MqttMessage message = await receiver.NextAsync(Timeout);
         MqttProperties got = message.Properties!;
@@ -81,8 +81,8 @@ public sealed class Mqtt5Tests : BrokerTest
         await other.ConnectAsync(new ConnectOptions()).WaitAsync(Timeout);
         await client.SubscribeAsync([new MqttSubscription("nolocal/#", MqttQos.AtLeastOnce) { NoLocal = true }], new MqttProperties { SubscriptionIdentifiers = { 42 } }).WaitAsync(Timeout);
 
-        await client.PublishAsync("nolocal/own", "mine", MqttQos.AtLeastOnce, null).WaitAsync(Timeout);
-        await other.PublishAsync("nolocal/other", "theirs", MqttQos.AtLeastOnce, null).WaitAsync(Timeout);
+        await client.PublishAsync("nolocal/own", "mine", MqttQos.AtLeastOnce, null).AsTask().WaitAsync(Timeout);
+        await other.PublishAsync("nolocal/other", "theirs", MqttQos.AtLeastOnce, null).AsTask().WaitAsync(Timeout);
 
         MqttMessage message = await client.NextAsync(Timeout);
         Assert.That(message.Topic, Is.EqualTo("nolocal/other"), "its own publication never came back");
@@ -97,7 +97,7 @@ public sealed class Mqtt5Tests : BrokerTest
         EitherClient client = New(kind);
         await publisher.ConnectAsync(new ConnectOptions()).WaitAsync(Timeout);
         await client.ConnectAsync(new ConnectOptions()).WaitAsync(Timeout);
-        await publisher.PublishAsync("retained/t", "kept", MqttQos.AtLeastOnce, null, retained: true).WaitAsync(Timeout);
+        await publisher.PublishAsync("retained/t", "kept", MqttQos.AtLeastOnce, null, retained: true).AsTask().WaitAsync(Timeout);
 
         await client.SubscribeAsync([new MqttSubscription("retained/#", MqttQos.AtLeastOnce) { RetainHandling = MqttRetainHandling.DoNotSend }]).WaitAsync(Timeout);
         Assert.That(await client.AnyWithinAsync(TimeSpan.FromMilliseconds(500)), Is.False, "no retained message with retain handling 2");
@@ -164,7 +164,7 @@ public sealed class Mqtt5Tests : BrokerTest
         using var client = new MqttClient(broker.Address, "publish-result", ClientPersistence.None, MqttVersion.V5);
         client.Connect(new ConnectOptions());
 
-        MqttPublishResult result = await client.PublishAsync("quiet/t", "x", MqttQos.AtLeastOnce).WaitAsync(Timeout);
+        MqttPublishResult result = await client.PublishAsync("quiet/t", "x", MqttQos.AtLeastOnce).AsTask().WaitAsync(Timeout);
 
         Assert.That(result.ReasonCode, Is.EqualTo(MqttReasonCode.NoMatchingSubscribers));
         Assert.That(result.ReasonString, Is.EqualTo("nobody listens"));

@@ -61,7 +61,7 @@ public sealed class Mqtt5WireTests : BrokerTest
             UserProperties = { new("trace", "a"), new("trace", "b"), new("遗嘱", "测试") },
         };
 
-        await client.PublishAsync("wire/t", Encoding.UTF8.GetBytes("héllo 遗嘱"), MqttQos.ExactlyOnce, properties, retained: true).WaitAsync(Timeout);
+        await client.PublishAsync("wire/t", Encoding.UTF8.GetBytes("héllo 遗嘱"), MqttQos.ExactlyOnce, properties, retained: true).AsTask().WaitAsync(Timeout);
         Mqtt5ReceivedMessage received = await subscriber.NextAsync();
 
         // What the client wrote: PahoSharp hands paho the properties in identifier order, and paho keeps it.
@@ -231,10 +231,10 @@ public sealed class Mqtt5WireTests : BrokerTest
         MqttConnectResult connected = await client.ConnectAsync(new ConnectOptions()).WaitAsync(Timeout);
         Assert.That(connected.Properties?.TopicAliasMaximum, Is.EqualTo(3), "the broker said how many aliases it takes");
 
-        await client.PublishAsync("alias/t", "within", MqttQos.AtLeastOnce, new MqttProperties { TopicAlias = 3 }).WaitAsync(Timeout);
+        await client.PublishAsync("alias/t", "within", MqttQos.AtLeastOnce, new MqttProperties { TopicAlias = 3 }).AsTask().WaitAsync(Timeout);
         // paho 1.3.12 does not check an alias against the broker's maximum (its source never looks at
         // Topic Alias Maximum): the PUBLISH goes out and the broker ends the connection.
-        Task<MqttPublishResult> beyond = client.PublishAsync("alias/t", "beyond", MqttQos.AtLeastOnce, new MqttProperties { TopicAlias = 4 });
+        Task<MqttPublishResult> beyond = client.PublishAsync("alias/t", "beyond", MqttQos.AtLeastOnce, new MqttProperties { TopicAlias = 4 }).AsTask();
         ConnectionLostEventArgs lost = await client.Lost.Task.WaitAsync(Timeout);
 
         Assert.That(lost.ReasonCode, Is.EqualTo(MqttReasonCode.TopicAliasInvalid));
@@ -250,7 +250,7 @@ public sealed class Mqtt5WireTests : BrokerTest
 
         // Straight to the broker this time (the proxy serves one connection).
         await client.ConnectAsync(new ConnectOptions { ServerUris = { broker.Address } }).WaitAsync(Timeout);
-        await client.PublishAsync("alias/t", "again", MqttQos.AtLeastOnce, new MqttProperties { TopicAlias = 3 }).WaitAsync(Timeout);
+        await client.PublishAsync("alias/t", "again", MqttQos.AtLeastOnce, new MqttProperties { TopicAlias = 3 }).AsTask().WaitAsync(Timeout);
         List<Mqtt5ReceivedMessage> received = await subscriber.CollectAsync(2);
         Assert.That(received.Select(m => m.PayloadText), Is.EqualTo(new[] { "within", "again" }), "nothing beyond the maximum was delivered");
     }
@@ -267,9 +267,9 @@ public sealed class Mqtt5WireTests : BrokerTest
         await client.ConnectAsync(new ConnectOptions()).WaitAsync(Timeout);
 
         MqttException? refused = await Assert.ThrowsAsync<MqttException>(async () =>
-            await client.PublishAsync("refused/t", "x", qos, new MqttProperties { PayloadFormat = MqttPayloadFormat.Utf8 }).WaitAsync(Timeout));
+            await client.PublishAsync("refused/t", "x", qos, new MqttProperties { PayloadFormat = MqttPayloadFormat.Utf8 }).AsTask().WaitAsync(Timeout));
 
-        MqttPublishResult after = await client.PublishAsync("allowed/t", "y", qos, null).WaitAsync(Timeout);
+        MqttPublishResult after = await client.PublishAsync("allowed/t", "y", qos, null).AsTask().WaitAsync(Timeout);
 
         Assert.That((refused!.ReasonCode, refused.ReasonString), Is.EqualTo(((MqttReasonCode?)expected, $"refused with 0x{(int)answer:X2}")));
         Assert.That(after.Qos, Is.EqualTo(qos), "the client goes on");

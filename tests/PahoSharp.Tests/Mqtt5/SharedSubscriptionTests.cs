@@ -48,7 +48,7 @@ public sealed class SharedSubscriptionTests : BrokerTest
             await using (var publisher = new MqttAsyncClient(new MqttClientOptions { ServerUri = Broker.Address, ClientId = "jobs-publisher", Version = MqttVersion.V5 }))
             {
                 await publisher.ConnectAsync(new ConnectOptions()).WaitAsync(Timeout);
-                await Task.WhenAll(Enumerable.Range(0, Count).Select(i => publisher.PublishAsync($"jobs/{i % 7}", $"{i}", MqttQos.AtLeastOnce))).WaitAsync(Timeout);
+                await Task.WhenAll(Enumerable.Range(0, Count).Select(i => publisher.PublishAsync($"jobs/{i % 7}", $"{i}", MqttQos.AtLeastOnce).AsTask())).WaitAsync(Timeout);
             }
             await Until.TrueAsync(() => received.Count == Count, Timeout);
             // Time is what is under test: nothing arrives twice, however late.

@@ -77,7 +77,7 @@ internal static class DeploymentProbe
             client.MessageReceived += (_, e) => received.TrySetResult(e.Message);
             await client.ConnectAsync(new ConnectOptions { KeepAlive = options.KeepAlive, Will = new WillOptions(options.Will!.Topic, options.Will.Payload) }).WaitAsync(timeout);
             await client.SubscribeAsync(topic, MqttQos.AtLeastOnce).WaitAsync(timeout);
-            await client.PublishAsync(topic, "round trip", MqttQos.AtLeastOnce).WaitAsync(timeout);
+            await client.PublishAsync(topic, "round trip", MqttQos.AtLeastOnce).AsTask().WaitAsync(timeout);
             MqttMessage message = await received.Task.WaitAsync(timeout);
             Console.WriteLine($"received: {message.Topic} \"{message.PayloadText}\" QoS {(int)message.Qos}");
             await client.DisconnectAsync(timeout).WaitAsync(timeout);
@@ -88,7 +88,7 @@ internal static class DeploymentProbe
         using (var persisted = new MqttAsyncClient(new MqttClientOptions { ServerUri = server, ClientId = clientId + "-sqlite", Persistence = ClientPersistence.Custom(store) }))
         {
             await persisted.ConnectAsync(new ConnectOptions()).WaitAsync(timeout);
-            await persisted.PublishAsync(topic + "/sqlite", "persisted", MqttQos.AtLeastOnce).WaitAsync(timeout);
+            await persisted.PublishAsync(topic + "/sqlite", "persisted", MqttQos.AtLeastOnce).AsTask().WaitAsync(timeout);
             await persisted.DisconnectAsync(timeout).WaitAsync(timeout);
             Console.WriteLine("sqlite: published");
         }

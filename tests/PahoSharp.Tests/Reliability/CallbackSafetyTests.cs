@@ -64,7 +64,7 @@ public sealed class CallbackSafetyTests : ClientTest
             release.Wait(TimeSpan.FromSeconds(15));
         };
         for (int i = 0; i < 5; i++)
-            await client.PublishAsync("handlers/t", $"{i}", MqttQos.AtLeastOnce).WaitAsync(DeliveryTimeout);
+            await client.PublishAsync("handlers/t", $"{i}", MqttQos.AtLeastOnce).AsTask().WaitAsync(DeliveryTimeout);
         Assert.That(entered.Wait(DeliveryTimeout), Is.True);
 
         // A thread of its own: the handler holds one of the pool's few threads on this 2-core machine.

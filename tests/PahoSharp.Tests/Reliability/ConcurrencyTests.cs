@@ -33,7 +33,7 @@ public sealed class ConcurrencyTests : ClientTest
                 Assert.That(crowd[i].IsConnected, Is.EqualTo(!Aborts(i)), $"round {round}: client {i} connected");
             }
             foreach (int i in Enumerable.Range(0, clients).Where(i => !Aborts(i)))
-                await crowd[i].PublishAsync($"crowd/alive/{round}/{i}", "yes", MqttQos.AtLeastOnce).WaitAsync(DeliveryTimeout);
+                await crowd[i].PublishAsync($"crowd/alive/{round}/{i}", "yes", MqttQos.AtLeastOnce).AsTask().WaitAsync(DeliveryTimeout);
             List<ReceivedMessage> alive = await subscriber.CollectAsync(clients - abortCount);
             Assert.That(alive.Select(m => m.TopicText).Order(),
                 Is.EqualTo(Enumerable.Range(0, clients).Where(i => !Aborts(i)).Select(i => $"crowd/alive/{round}/{i}").Order()));

@@ -31,7 +31,7 @@ public sealed class ConnectionIsolationTests : ClientTest
             ReceivedMessage will = await subscriber.NextAsync();
             Assert.That(will.TopicText, Is.EqualTo($"isolation/will/aborting/{round}"), $"round {round}: only the aborting client's will");
             Assert.That(staying.IsConnected, Is.True, $"round {round}: the other client is still connected");
-            await staying.PublishAsync($"isolation/alive/{round}", "yes", MqttQos.AtLeastOnce).WaitAsync(DeliveryTimeout);
+            await staying.PublishAsync($"isolation/alive/{round}", "yes", MqttQos.AtLeastOnce).AsTask().WaitAsync(DeliveryTimeout);
             Assert.That((await subscriber.NextAsync()).TopicText, Is.EqualTo($"isolation/alive/{round}"), $"round {round}: the other client still publishes");
             staying.Disconnect(TimeSpan.FromSeconds(5));
             aborting.Dispose();

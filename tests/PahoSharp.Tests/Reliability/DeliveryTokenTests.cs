@@ -46,7 +46,7 @@ public sealed class DeliveryTokenTests : ClientTest
 
         Assert.That(second.MessageId, Is.EqualTo(unacknowledged.MessageId), "the identifier is reused");
         Assert.That(client.WaitForCompletion(second, DeliveryTimeout), Is.True);
-        MqttPublishResult result = await client.PublishAsync("tokens/third", "z", MqttQos.ExactlyOnce).WaitAsync(DeliveryTimeout);
+        MqttPublishResult result = await client.PublishAsync("tokens/third", "z", MqttQos.ExactlyOnce).AsTask().WaitAsync(DeliveryTimeout);
         Assert.That(result.Qos, Is.EqualTo(MqttQos.ExactlyOnce));
     }
 
@@ -59,7 +59,7 @@ public sealed class DeliveryTokenTests : ClientTest
 
         DeliveryToken token = client.Publish("denied/t", "x", MqttQos.AtLeastOnce);
         var waited = Assert.Throws<MqttException>(() => client.WaitForCompletion(token, DeliveryTimeout));
-        MqttException? awaited = await Assert.ThrowsAsync<MqttException>(() => client.PublishAsync("denied/t", "y", MqttQos.AtLeastOnce).WaitAsync(DeliveryTimeout));
+        MqttException? awaited = await Assert.ThrowsAsync<MqttException>(() => client.PublishAsync("denied/t", "y", MqttQos.AtLeastOnce).AsTask().WaitAsync(DeliveryTimeout));
 
         foreach (MqttException error in new MqttException[] { waited!, awaited! })
         {
@@ -67,7 +67,7 @@ public sealed class DeliveryTokenTests : ClientTest
             Assert.That(error.ErrorCode, Is.EqualTo(MqttErrorCode.RefusedByBroker));
             Assert.That(error.Message, Does.Contain("Not authorized").And.Contain("0x87"));
         }
-        MqttPublishResult allowed = await client.PublishAsync("allowed/t", "z", MqttQos.AtLeastOnce).WaitAsync(DeliveryTimeout);
+        MqttPublishResult allowed = await client.PublishAsync("allowed/t", "z", MqttQos.AtLeastOnce).AsTask().WaitAsync(DeliveryTimeout);
         Assert.That(allowed.ReasonCode, Is.EqualTo(MqttReasonCode.Success).Or.EqualTo(MqttReasonCode.NoMatchingSubscribers), "the client goes on");
     }
 
@@ -83,7 +83,7 @@ public sealed class DeliveryTokenTests : ClientTest
         {
             for (int i = 0; i < 6; i++)
             {
-                MqttException? error = await Assert.ThrowsAsync<MqttException>(() => client.PublishAsync("denied/t", $"{i}", MqttQos.ExactlyOnce));
+                MqttException? error = await Assert.ThrowsAsync<MqttException>(() => client.PublishAsync("denied/t", $"{i}", MqttQos.ExactlyOnce).AsTask());
                 Assert.That(error!.ReasonCode, Is.EqualTo(MqttReasonCode.NotAuthorized));
             }
             client.Publish("allowed/t", "after", MqttQos.AtMostOnce);
@@ -99,7 +99,7 @@ public sealed class DeliveryTokenTests : ClientTest
         await using var proxy = FaultProxy.Start(Broker.Port, new FaultProxyOptions { WithholdPublishAcknowledgement = true });
         using var client = new MqttClient(proxy.Address, "abandoned");
         client.Connect(new ConnectOptions());
-        Task<MqttPublishResult> pending = client.PublishAsync("tokens/held", "x", MqttQos.AtLeastOnce);
+        Task<MqttPublishResult> pending = client.PublishAsync("tokens/held", "x", MqttQos.AtLeastOnce).AsTask();
         await proxy.PublishAcknowledged.WaitAsync(DeliveryTimeout);
 
         proxy.ResetBrokerSide();

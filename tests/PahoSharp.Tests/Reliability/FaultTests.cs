@@ -35,7 +35,7 @@ public sealed class FaultTests : ClientTest
             {
                 try
                 {
-                    pending.Add(client.PublishAsync("faults/stream", BitConverter.GetBytes(i), MqttQos.AtLeastOnce)
+                    pending.Add(client.PublishAsync("faults/stream", BitConverter.GetBytes(i), MqttQos.AtLeastOnce).AsTask()
                         .ContinueWith(t =>
                         {
                             if (t.IsCompletedSuccessfully)
@@ -68,7 +68,7 @@ public sealed class FaultTests : ClientTest
         await Broker.RestartAsync();
         await using TestSubscriber subscriber = await SubscribeAsync("faults/#");
         client.Connect(new ConnectOptions { MaxInflight = 20 });
-        await client.PublishAsync("faults/after", "back", MqttQos.AtLeastOnce).WaitAsync(DeliveryTimeout);
+        await client.PublishAsync("faults/after", "back", MqttQos.AtLeastOnce).AsTask().WaitAsync(DeliveryTimeout);
         Assert.That((await subscriber.NextAsync()).TopicText, Is.EqualTo("faults/after"));
         client.Disconnect(TimeSpan.FromSeconds(5));
         NoSocketMoreThan(before, "no socket left of the killed connection");
@@ -103,7 +103,7 @@ public sealed class FaultTests : ClientTest
         var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         client.ConnectionLost += (_, _) => lost.TrySetResult();
         client.Connect(new ConnectOptions { KeepAlive = TimeSpan.FromSeconds(1) });
-        Task<MqttPublishResult> pending = client.PublishAsync("faults/held", "x", MqttQos.AtLeastOnce);
+        Task<MqttPublishResult> pending = client.PublishAsync("faults/held", "x", MqttQos.AtLeastOnce).AsTask();
         await proxy.PublishAcknowledged.WaitAsync(DeliveryTimeout);
 
         proxy.GoSilent();

@@ -21,7 +21,7 @@ public sealed class SameFailureOnBothClientsTests
         using var async = new MqttAsyncClient(Options(broker, MqttVersion.V3_1_1));
 
         var fromSync = Assert.Throws<MqttException>(() => sync.Publish("t", "x", MqttQos.AtLeastOnce));
-        var fromAsync = await Assert.ThrowsAsync<MqttException>(async () => await async.PublishAsync("t", "x", MqttQos.AtLeastOnce).WaitAsync(Timeout));
+        var fromAsync = await Assert.ThrowsAsync<MqttException>(async () => await async.PublishAsync("t", "x", MqttQos.AtLeastOnce).AsTask().WaitAsync(Timeout));
 
         Assert.That(Reading(fromAsync!), Is.EqualTo(Reading(fromSync!)));
         Assert.That(Reading(fromSync!), Is.EqualTo((MqttErrorCode.NotConnected, (MqttConnectReturnCode?)null, (MqttReasonCode?)null, (int?)-3)));

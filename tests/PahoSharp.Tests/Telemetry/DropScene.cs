@@ -48,7 +48,7 @@ internal sealed class DropScene(EitherClient receiver, EitherClient sender, stri
         Assert.That(await handlerStarted.WaitAsync(timeout), Is.True);
     }
 
-    public Task SendAsync(string payload) => sender.PublishAsync(topic, payload, MqttQos.AtMostOnce, null).WaitAsync(timeout);
+    public Task SendAsync(string payload) => sender.PublishAsync(topic, payload, MqttQos.AtMostOnce, null).AsTask().WaitAsync(timeout);
 
     public void Dispose()
     {

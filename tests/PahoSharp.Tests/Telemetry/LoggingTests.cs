@@ -85,7 +85,7 @@ public sealed class LoggingTests : TelemetryTest
         await receiver.SubscribeAsync([new MqttSubscription("throw/#", MqttQos.AtMostOnce)]).WaitAsync(Timeout);
         EitherClient sender = await ConnectedAsync(kind);
 
-        await sender.PublishAsync("throw/t", "x", MqttQos.AtMostOnce, null).WaitAsync(Timeout);
+        await sender.PublishAsync("throw/t", "x", MqttQos.AtMostOnce, null).AsTask().WaitAsync(Timeout);
 
         LogEntry failed = await Log.WaitForAsync("HandlerFailed", Timeout);
         Assert.That(failed.Level, Is.EqualTo(LogLevel.Error));

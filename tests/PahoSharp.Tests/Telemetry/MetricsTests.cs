@@ -23,9 +23,9 @@ public sealed class MetricsTests : TelemetryTest
     {
         EitherClient client = await ConnectedAsync(kind);
 
-        await client.PublishAsync("counted/0", "abc", MqttQos.AtMostOnce, null).WaitAsync(Timeout);
-        await client.PublishAsync("counted/1", "abcd", MqttQos.AtLeastOnce, null).WaitAsync(Timeout);
-        await client.PublishAsync("counted/2", "abcde", MqttQos.ExactlyOnce, null).WaitAsync(Timeout);
+        await client.PublishAsync("counted/0", "abc", MqttQos.AtMostOnce, null).AsTask().WaitAsync(Timeout);
+        await client.PublishAsync("counted/1", "abcd", MqttQos.AtLeastOnce, null).AsTask().WaitAsync(Timeout);
+        await client.PublishAsync("counted/2", "abcde", MqttQos.ExactlyOnce, null).AsTask().WaitAsync(Timeout);
 
         IReadOnlyList<MeasurementRecord> sent = metrics.Of("messaging.client.sent.messages");
         Assert.That(sent.Select(m => m.Tag("messaging.mqtt.qos")), Is.EqualTo(new object[] { 0, 1, 2 }));
@@ -49,7 +49,7 @@ public sealed class MetricsTests : TelemetryTest
         EitherClient client = NewClient(kind, serverUri: acl.Address);
         await client.ConnectAsync(new ConnectOptions()).WaitAsync(Timeout);
 
-        MqttException? refused = await Assert.ThrowsAsync<MqttException>(() => client.PublishAsync("denied/t", "x", MqttQos.AtLeastOnce, null).WaitAsync(Timeout));
+        MqttException? refused = await Assert.ThrowsAsync<MqttException>(() => client.PublishAsync("denied/t", "x", MqttQos.AtLeastOnce, null).AsTask().WaitAsync(Timeout));
 
         Assert.That(refused!.ReasonCode, Is.EqualTo(MqttReasonCode.NotAuthorized));
         MeasurementRecord sent = metrics.Of("messaging.client.sent.messages").Single();
@@ -66,8 +66,8 @@ public sealed class MetricsTests : TelemetryTest
         await receiver.SubscribeAsync([new MqttSubscription("consumed/#", MqttQos.ExactlyOnce)]).WaitAsync(Timeout);
         EitherClient sender = await ConnectedAsync(kind);
 
-        await sender.PublishAsync("consumed/a", "12345", MqttQos.AtLeastOnce, null).WaitAsync(Timeout);
-        await sender.PublishAsync("consumed/b", "123", MqttQos.ExactlyOnce, null).WaitAsync(Timeout);
+        await sender.PublishAsync("consumed/a", "12345", MqttQos.AtLeastOnce, null).AsTask().WaitAsync(Timeout);
+        await sender.PublishAsync("consumed/b", "123", MqttQos.ExactlyOnce, null).AsTask().WaitAsync(Timeout);
         await receiver.NextAsync(Timeout);
         await receiver.NextAsync(Timeout);
 
@@ -119,7 +119,7 @@ public sealed class MetricsTests : TelemetryTest
         await Broker.KillAsync();
         await lost.Task.WaitAsync(Timeout);
 
-        Task<MqttPublishResult>[] buffered = [.. Enumerable.Range(0, 5).Select(i => client.PublishAsync("gauge/t", $"{i}", MqttQos.AtLeastOnce))];
+        Task<MqttPublishResult>[] buffered = [.. Enumerable.Range(0, 5).Select(i => client.PublishAsync("gauge/t", $"{i}", MqttQos.AtLeastOnce).AsTask())];
         double whileDown = InFlight(client.ClientId);
         await Broker.RestartAsync();
         await Task.WhenAll(buffered).WaitAsync(TimeSpan.FromSeconds(30));

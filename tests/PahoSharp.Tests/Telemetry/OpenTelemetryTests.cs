@@ -22,7 +22,7 @@ public sealed class OpenTelemetryTests : TelemetryTest
         await subscriber.SubscribeAsync([new MqttSubscription("sdk/#", MqttQos.AtLeastOnce)]).WaitAsync(Timeout);
         EitherClient publisher = await ConnectedAsync(kind);
 
-        await publisher.PublishAsync("sdk/t", "payload", MqttQos.AtLeastOnce, null).WaitAsync(Timeout);
+        await publisher.PublishAsync("sdk/t", "payload", MqttQos.AtLeastOnce, null).AsTask().WaitAsync(Timeout);
         await subscriber.NextAsync(Timeout);
         await publisher.DisconnectAsync().WaitAsync(Timeout);
         await subscriber.DisconnectAsync().WaitAsync(Timeout);

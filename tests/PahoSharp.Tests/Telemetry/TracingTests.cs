@@ -30,7 +30,7 @@ public sealed class TracingTests : TelemetryTest
         EitherClient client = await ConnectedAsync(kind);
         using Activity? caller = Caller.StartActivity("caller");
 
-        Task<MqttPublishResult> publishing = client.PublishAsync("spans/t", "hello", MqttQos.AtLeastOnce, null);
+        Task<MqttPublishResult> publishing = client.PublishAsync("spans/t", "hello", MqttQos.AtLeastOnce, null).AsTask();
         Activity? currentAfterTheCall = Activity.Current;
         MqttPublishResult result = await publishing.WaitAsync(Timeout);
 
@@ -59,7 +59,7 @@ public sealed class TracingTests : TelemetryTest
         EitherClient client = NewClient(kind, serverUri: acl.Address);
         await client.ConnectAsync(new ConnectOptions()).WaitAsync(Timeout);
 
-        await Assert.ThrowsAsync<MqttException>(() => client.PublishAsync("denied/t", "x", MqttQos.AtLeastOnce, null).WaitAsync(Timeout));
+        await Assert.ThrowsAsync<MqttException>(() => client.PublishAsync("denied/t", "x", MqttQos.AtLeastOnce, null).AsTask().WaitAsync(Timeout));
 
         Activity span = await spans.WaitForAsync(a => a.DisplayName == "publish", Timeout);
         Assert.That(span.Status, Is.EqualTo(ActivityStatusCode.Error));
@@ -77,7 +77,7 @@ public sealed class TracingTests : TelemetryTest
         EitherClient publisher = await ConnectedAsync(publisherKind);
 
         using (Caller.StartActivity("request"))
-            await publisher.PublishAsync("traced/t", "payload", MqttQos.AtLeastOnce, new MqttProperties { UserProperties = { new("app", "tests") } }).WaitAsync(Timeout);
+            await publisher.PublishAsync("traced/t", "payload", MqttQos.AtLeastOnce, new MqttProperties { UserProperties = { new("app", "tests") } }).AsTask().WaitAsync(Timeout);
 
         Activity publish = await spans.WaitForAsync(a => a.DisplayName == "publish", Timeout);
         Activity process = await spans.WaitForAsync(a => a.DisplayName == "process", Timeout);
@@ -103,7 +103,7 @@ public sealed class TracingTests : TelemetryTest
         EitherClient publisher = await ConnectedAsync(kind);
         const string Own = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
-        await publisher.PublishAsync("own/t", "x", MqttQos.AtLeastOnce, new MqttProperties { UserProperties = { new("traceparent", Own) } }).WaitAsync(Timeout);
+        await publisher.PublishAsync("own/t", "x", MqttQos.AtLeastOnce, new MqttProperties { UserProperties = { new("traceparent", Own) } }).AsTask().WaitAsync(Timeout);
 
         Mqtt5ReceivedMessage onTheWire = await wire.NextAsync(Timeout);
         Assert.That(onTheWire.UserProperties.Select(p => (p.Name, p.Value)), Is.EqualTo(new[] { ("traceparent", Own) }));
@@ -117,7 +117,7 @@ public sealed class TracingTests : TelemetryTest
         subscriber.OnMessage((_, _) => { });
         EitherClient publisher = await ConnectedAsync(kind, MqttVersion.Default);
 
-        await publisher.PublishAsync("v3/t", "x", MqttQos.AtLeastOnce, null).WaitAsync(Timeout);
+        await publisher.PublishAsync("v3/t", "x", MqttQos.AtLeastOnce, null).AsTask().WaitAsync(Timeout);
 
         Activity publish = await spans.WaitForAsync(a => a.DisplayName == "publish", Timeout);
         Activity process = await spans.WaitForAsync(a => a.DisplayName == "process", Timeout);

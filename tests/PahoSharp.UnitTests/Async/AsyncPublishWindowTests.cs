@@ -35,7 +35,7 @@ public sealed class AsyncPublishWindowTests
 
     private QueuedPublication Queued(string topic, MqttQos qos = MqttQos.AtLeastOnce, CancellationToken cancellation = default)
     {
-        var operation = new PublishOperation(owner, qos, TestTelemetry.New(), 1, default(PublishMeasure), () => PendingTokens.Of([]));
+        var operation = PublishOperation.Rent(owner, qos, TestTelemetry.New(), 1, default(PublishMeasure), () => PendingTokens.Of([]));
         var publication = new QueuedPublication(operation, topic, [1], retained: false, properties: null, default(PublishMeasure));
         publication.CancelWith(cancellation);
         return publication;

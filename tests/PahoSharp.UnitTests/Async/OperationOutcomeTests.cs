@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using NUnit.Framework;
 using PahoSharp.Interop;
 using PahoSharp.Interop.Async;
+using PahoSharp.Interop.Operations;
 using PahoSharp.Native;
 using PahoSharp.Telemetry;
 using PahoSharp.UnitTests.Support;
@@ -20,7 +21,7 @@ public sealed unsafe class OperationOutcomeTests
     public void SetUp() => owner = new AsyncOperationSet();
 
     private PublishOperation NewPublish(MqttQos qos, Func<PendingTokens?>? pending = null) =>
-        new(owner, qos, TestTelemetry.New(), bodySize: 1, default(PublishMeasure), pending ?? (() => PendingTokens.Of([])));
+        PublishOperation.Rent(owner, qos, TestTelemetry.New(), bodySize: 1, default(PublishMeasure), pending ?? (() => PendingTokens.Of([])));
 
     [Test]
     public void APahoCodeIsNamedInTheAsyncCodeSpace()
@@ -254,7 +255,7 @@ public sealed unsafe class OperationOutcomeTests
     public void AbandonAllFailsWhatPahoWillNeverCallBack()
     {
         var set = new AsyncOperationSet();
-        var publish = new PublishOperation(set, MqttQos.AtLeastOnce, TestTelemetry.New(), 1, default(PublishMeasure), () => null);
+        var publish = PublishOperation.Rent(set, MqttQos.AtLeastOnce, TestTelemetry.New(), 1, default(PublishMeasure), () => null);
         var disconnect = new DisconnectOperation(set);
         Assert.That(set.Publications, Is.EqualTo(1), "publications are counted apart");
 
@@ -263,6 +264,6 @@ public sealed unsafe class OperationOutcomeTests
         Assert.That(Bounded.Failure(publish.Task, "publish"), Is.InstanceOf<ObjectDisposedException>());
         Assert.That(Bounded.Failure(disconnect.Task, "disconnect"), Is.InstanceOf<ObjectDisposedException>());
         Assert.That(set.Publications, Is.Zero);
-        Assert.That(CallbackRegistry<AsyncOperation>.Find(publish.Id), Is.Null, "a late callback from paho finds nothing");
+        Assert.That(OperationSlots.Find(publish.Id), Is.Null, "a late callback from paho finds nothing");
     }
 }

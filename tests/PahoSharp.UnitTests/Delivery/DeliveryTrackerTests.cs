@@ -78,7 +78,7 @@ public sealed class DeliveryTrackerTests
     {
         Connect(mqtt5: false, window: 10);
         DeliveryToken token = Publish(1, MqttQos.ExactlyOnce);
-        Task<MqttPublishResult> delivered = tracker.WhenDelivered(token);
+        Task<MqttPublishResult> delivered = tracker.WhenDelivered(token).AsTask();
 
         // deliveryComplete says nothing of whether a PUBCOMP or a PUBACK came: paho's list tells.
         tracker.OnDeliveryComplete(1);
@@ -92,7 +92,7 @@ public sealed class DeliveryTrackerTests
     {
         Connect(mqtt5: false, window: 10);
         DeliveryToken token = Publish(1, MqttQos.ExactlyOnce);
-        Task<MqttPublishResult> delivered = tracker.WhenDelivered(token);
+        Task<MqttPublishResult> delivered = tracker.WhenDelivered(token).AsTask();
         paho.Hold(1);
 
         tracker.OnDeliveryComplete(1);
@@ -185,7 +185,7 @@ public sealed class DeliveryTrackerTests
     {
         Connect(mqtt5: false, window: 1);
         DeliveryToken token = Publish(1, MqttQos.AtLeastOnce);
-        Task<MqttPublishResult> delivered = tracker.WhenDelivered(token);
+        Task<MqttPublishResult> delivered = tracker.WhenDelivered(token).AsTask();
         Task<DeliveryLedger> waiting = Task.Run(() => tracker.EnterPublish(takesPlace: true));
 
         tracker.ConnectionEnded();

@@ -20,6 +20,9 @@ internal static class Bounded
         return task.Result;
     }
 
+    /// <summary>A ValueTask's result: read once, through a Task (a ValueTask may not be blocked on).</summary>
+    public static T Result<T>(ValueTask<T> task, string what) => Result(task.AsTask(), what);
+
     public static void Wait(ManualResetEventSlim signal, string what)
     {
         if (!signal.Wait(Timeout))
@@ -39,8 +42,22 @@ internal static class Bounded
         if (!task.IsCompleted)
             Assert.Fail($"{what}: not complete within {Timeout.TotalSeconds} s.");
         Assert.That(task.IsFaulted || task.IsCanceled, Is.True, $"{what}: completed without failing.");
-        return task.Exception?.InnerException ?? new TaskCanceledException(task);
+        if (task.Exception?.InnerException is { } fault)
+            return fault;
+        // A cancelled task keeps the exception it was cancelled with, as an await throws it.
+        try
+        {
+            task.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException cancelled)
+        {
+            return cancelled;
+        }
+        return new TaskCanceledException(task);
     }
+
+    /// <summary>The exception a ValueTask failed with, read once through a Task.</summary>
+    public static Exception Failure<T>(ValueTask<T> task, string what) => Failure(task.AsTask(), what);
 
     /// <summary>For a condition no event announces (a pool thread's work done), polled.</summary>
     public static void Until(Func<bool> condition, string what)

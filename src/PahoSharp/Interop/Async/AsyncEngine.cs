@@ -81,7 +81,7 @@ internal sealed class AsyncEngine : IAsyncClientCallbacks, IDisposable
         connector.ConnectAsync(options, cancellationToken);
 
     /// <summary>Publishes; see <see cref="AsyncPublisher.PublishAsync"/>.</summary>
-    public Task<MqttPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQos qos, bool retained, MqttProperties? properties, CancellationToken cancellationToken) =>
+    public ValueTask<MqttPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQos qos, bool retained, MqttProperties? properties, CancellationToken cancellationToken) =>
         publisher.PublishAsync(topic, payload, qos, retained, properties, cancellationToken);
 
     /// <summary>Subscribes to filters already checked, and keeps the granted ones to restore them.</summary>

@@ -1,13 +1,14 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using PahoSharp.Interop.Operations;
 using PahoSharp.Native;
 
 namespace PahoSharp.Interop.Async;
 
 /// <summary>
 /// paho's per-operation callbacks (<c>onSuccess5</c>, <c>onFailure5</c>, and the MQTT 3.1.1 <c>onSuccess</c>
-/// and <c>onFailure</c>), as <c>[UnmanagedCallersOnly]</c> functions whose context is an operation's
-/// registry id. Nothing may unwind into paho: each catches everything.
+/// and <c>onFailure</c>), as <c>[UnmanagedCallersOnly]</c> functions whose context is the id of an
+/// operation's use (<see cref="OperationSlots"/>). Nothing may unwind into paho: each catches everything.
 /// </summary>
 internal static unsafe class AsyncOperationCallbacks
 {
@@ -64,7 +65,7 @@ internal static unsafe class AsyncOperationCallbacks
     {
         try
         {
-            CallbackRegistry<AsyncOperation>.Find((nint)context)?.Succeeded(data);
+            OperationSlots.Find((nint)context)?.Succeeded((nint)context, data);
         }
         catch (Exception e)
         {
@@ -77,7 +78,7 @@ internal static unsafe class AsyncOperationCallbacks
     {
         try
         {
-            CallbackRegistry<AsyncOperation>.Find((nint)context)?.Failed(data);
+            OperationSlots.Find((nint)context)?.Failed((nint)context, data);
         }
         catch (Exception e)
         {
@@ -90,7 +91,7 @@ internal static unsafe class AsyncOperationCallbacks
     {
         try
         {
-            CallbackRegistry<AsyncOperation>.Find((nint)context)?.Succeeded(data);
+            OperationSlots.Find((nint)context)?.Succeeded((nint)context, data);
         }
         catch (Exception e)
         {
@@ -103,7 +104,7 @@ internal static unsafe class AsyncOperationCallbacks
     {
         try
         {
-            CallbackRegistry<AsyncOperation>.Find((nint)context)?.Failed(data);
+            OperationSlots.Find((nint)context)?.Failed((nint)context, data);
         }
         catch (Exception e)
         {

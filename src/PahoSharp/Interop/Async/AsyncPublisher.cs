@@ -1,3 +1,4 @@
+using PahoSharp.Interop.Operations;
 using PahoSharp.Interop.Properties;
 using PahoSharp.Telemetry;
 
@@ -57,7 +58,7 @@ internal sealed class AsyncPublisher
     /// Publishes (<c>MQTTAsync_sendMessage</c>) and completes when paho has the broker's PUBACK (QoS 1) or
     /// PUBCOMP (QoS 2), or has written a QoS 0 message; the parameter names are the public method's.
     /// </summary>
-    public Task<MqttPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQos qos, bool retained, MqttProperties? properties, CancellationToken cancellationToken = default)
+    public ValueTask<MqttPublishResult> PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQos qos, bool retained, MqttProperties? properties, CancellationToken cancellationToken = default)
     {
         Check.Qos(qos, nameof(qos));
         MqttText.CheckPayloadLength(payload.Length, nameof(payload));
@@ -70,14 +71,14 @@ internal sealed class AsyncPublisher
             return PublishNow(topic, payload.Span, qos, retained, properties, measure, placed: false, cancellationToken).WaitAsync(cancellationToken);
         if (window.Refusal(qos) is { } full)
         {
-            var refused = new PublishOperation(operations, qos, telemetry, payload.Length, measure, pahoPending);
+            var refused = PublishOperation.Rent(operations, qos, telemetry, payload.Length, measure, pahoPending);
             refused.Abandon(full);
             return refused.Task;
         }
         if (window.TryEnter(qos))
             return PublishNow(topic, payload.Span, qos, retained, properties, measure, placed: true, cancellationToken).WaitAsync(cancellationToken);
         // The window is full, or others wait ahead: the caller's memory may change once this returns, so keep a copy.
-        var operation = new PublishOperation(operations, qos, telemetry, payload.Length, measure, pahoPending);
+        var operation = PublishOperation.Rent(operations, qos, telemetry, payload.Length, measure, pahoPending);
         var waiting = new QueuedPublication(operation, topic, payload.ToArray(), retained, properties, measure);
         waiting.CancelWith(cancellationToken);
         window.Enqueue(waiting);
@@ -100,9 +101,9 @@ internal sealed class AsyncPublisher
     /// <param name="measure">What the outcome is measured against.</param>
     /// <param name="placed">Whether the publication took a place in the window, which it gives back as it finishes, whichever way.</param>
     /// <param name="cancellationToken">Ends a wait for room.</param>
-    private Task<MqttPublishResult> PublishNow(string topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained, MqttProperties? properties, PublishMeasure measure, bool placed, CancellationToken cancellationToken)
+    private ValueTask<MqttPublishResult> PublishNow(string topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retained, MqttProperties? properties, PublishMeasure measure, bool placed, CancellationToken cancellationToken)
     {
-        var operation = new PublishOperation(operations, qos, telemetry, payload.Length, measure, pahoPending);
+        var operation = PublishOperation.Rent(operations, qos, telemetry, payload.Length, measure, pahoPending);
         if (placed)
             operation.TakePlace(window);
         if (!TryPublishNow(operation, topic, payload, qos, retained, properties, measure))
@@ -137,7 +138,7 @@ internal sealed class AsyncPublisher
             using var topicName = Utf8z.TopicName(topic, stackalloc byte[Utf8z.StackBytes], nameof(topic));
             // MQTT 5 carries the span's context to the subscribers, in a user property.
             List<MqttUserProperty>? traceContext = measure.Activity is { } activity && Version == MqttVersion.V5 ? TraceContextCarrier.Inject(activity, properties) : null;
-            using var written = new PropertiesWriter(properties, PropertiesLibrary.Async, PropertyPacket.Publish, nameof(properties), traceContext);
+            using var written = PropertiesWriter.For(properties, PropertiesLibrary.Async, PropertyPacket.Publish, nameof(properties), traceContext);
             if (dropOldest is null)
             {
                 Publish(operation, topicName, payload, qos, retained, written);

@@ -1,3 +1,4 @@
+using PahoSharp.Interop.Operations;
 using PahoSharp.Native;
 using PahoSharp.Telemetry;
 
@@ -9,6 +10,9 @@ namespace PahoSharp.Interop.Async;
 /// session was discarded: <see cref="MqttAsyncReturnCode.OperationIncomplete"/>). Its outcome goes to
 /// the client's telemetry, which ends the publication's span; and as it finishes it gives its place in
 /// the in-flight window back, if it holds one, and leaves the account of a buffer that deletes the oldest.
+/// Pooled: <see cref="Rent"/> starts a use, and the operation goes back to its client's pool
+/// (<see cref="AsyncOperationSet.PublishPool"/>) once the caller has read the result of its
+/// <see cref="Task"/>, so that an awaited publication allocates nothing.
 /// </summary>
 /// <remarks>
 /// paho 1.3.12 to 1.3.15 calls onSuccess for a QoS 2 publication that the broker answered with PUBACK, as for QoS 1
@@ -19,35 +23,52 @@ namespace PahoSharp.Interop.Async;
 /// (<see cref="AsyncPublishWindow.ExitStuck"/>). paho never gives a held message id to another, and gives
 /// ids in turn, so a message id seen held is this publication's.
 /// </remarks>
-internal sealed unsafe class PublishOperation : AsyncOperation<MqttPublishResult>, IThreadPoolWorkItem
+internal sealed unsafe class PublishOperation : AsyncOperation, IThreadPoolWorkItem
 {
-    private readonly ClientTelemetry telemetry;
-    private readonly int bodySize;
-    private readonly PublishMeasure measure;
-    private readonly Func<PendingTokens?> pahoPending;
+    private readonly Operation<MqttPublishResult> completion;
+    private ClientTelemetry? telemetry;
+    private int bodySize;
+    private PublishMeasure measure;
+    private Func<PendingTokens?>? pahoPending;
     private AsyncPublishWindow? place;
     private DropOldestBuffer? buffer;
     private bool settling;
     private long settlingSession;
     private MqttPublishResult settlingResult;
 
-    /// <param name="owner">The client's operations under way.</param>
+    private PublishOperation(AsyncOperationSet owner)
+        : base("publish", owner, start: false)
+    {
+        completion = new Operation<MqttPublishResult>(static (_, self) => ((PublishOperation)self!).Recycle(), this);
+    }
+
+    /// <summary>A publication under way: from the client's pool, or new when the pool has none.</summary>
+    /// <param name="owner">The client's operations under way, whose pool it comes from and goes back to.</param>
     /// <param name="qos">The publication's QoS.</param>
     /// <param name="telemetry">Told of the outcome.</param>
     /// <param name="bodySize">The payload's size, for the metrics.</param>
     /// <param name="measure">What the outcome is measured against.</param>
     /// <param name="pahoPending">paho's pending tokens now (<see cref="PendingTokens.Read"/>), or null once paho cannot say; not on paho's thread.</param>
-    public PublishOperation(AsyncOperationSet owner, MqttQos qos, ClientTelemetry telemetry, int bodySize, PublishMeasure measure, Func<PendingTokens?> pahoPending)
-        : base("publish", owner)
+    public static PublishOperation Rent(AsyncOperationSet owner, MqttQos qos, ClientTelemetry telemetry, int bodySize, PublishMeasure measure, Func<PendingTokens?> pahoPending)
     {
-        Qos = qos;
-        this.telemetry = telemetry;
-        this.bodySize = bodySize;
-        this.measure = measure;
-        this.pahoPending = pahoPending;
+        PublishOperation operation = owner.PublishPool.Rent() ?? new PublishOperation(owner);
+        operation.Qos = qos;
+        operation.telemetry = telemetry;
+        operation.bodySize = bodySize;
+        operation.measure = measure;
+        operation.pahoPending = pahoPending;
+        operation.Token = 0;
+        operation.Start();
+        return operation;
     }
 
-    public MqttQos Qos { get; }
+    public MqttQos Qos { get; private set; }
+
+    /// <summary>
+    /// The caller's ValueTask of this use: take it once, after the operation is set up (it may complete
+    /// at once); the operation goes back to the pool when its result has been read.
+    /// </summary>
+    public ValueTask<MqttPublishResult> Task => completion.Task;
 
     /// <summary>
     /// The publication holds a place in <paramref name="window"/>, which it gives back as it finishes,
@@ -85,23 +106,18 @@ internal sealed unsafe class PublishOperation : AsyncOperation<MqttPublishResult
     /// native/paho-patches/0003); <c>MQTTASYNC_MAX_BUFFERED_MESSAGES</c> (paho 1.3.14 and later) is a
     /// full offline buffer with <c>deleteOldestMessages</c> that dropped this one to take a newer one.
     /// </summary>
-    protected override MqttException Failure(int code, int reasonCode, string? reasonString, string? message, bool mqtt5) => code switch
-    {
-        MQTTAsyncConstants.MQTTASYNC_MAX_BUFFERED_MESSAGES => MqttException.FromAsync(code, "publish",
-            "the offline buffer was full, so paho dropped this, its oldest buffered message, to make room for a newer one (OfflineBufferOptions.DeleteOldest)",
-            MqttErrorCode.DroppedFromBuffer),
-        MQTTAsyncConstants.MQTTASYNC_FAILURE when !(mqtt5 && reasonCode >= 0x80) => MqttException.FromAsync(code, "publish",
-            message ?? "the connection broke while paho wrote this publication; the broker may or may not have it",
-            MqttErrorCode.ConnectionLost),
-        MQTTAsyncConstants.MQTTASYNC_OPERATION_INCOMPLETE => MqttException.FromAsync(code, "publish",
-            message ?? "paho ended this publication unfinished: its session ended (a clean-session connect, or the client closed); the broker may or may not have it"),
-        _ => base.Failure(code, reasonCode, reasonString, message, mqtt5),
-    };
+    protected override MqttException Failure(int code, int reasonCode, string? reasonString, string? message, bool mqtt5) =>
+        Outcomes.AsyncPublishFailure(code, reasonCode, reasonString, message, mqtt5);
 
     protected override void Fail(Exception error)
     {
-        telemetry.PublishEnded(Qos, bodySize, measure.Started, measure.Activity, ErrorTypes.Of(error), error.Message);
-        base.Fail(error);
+        telemetry!.PublishEnded(Qos, bodySize, measure.Started, measure.Activity, ErrorTypes.Of(error), error.Message);
+        completion.TrySetException(error);
+    }
+
+    // A failure reaches the caller through the ValueTask, which reports no unobserved exception.
+    protected override void ObserveFailure()
+    {
     }
 
     protected override void OnFinished(bool succeeded)
@@ -120,7 +136,7 @@ internal sealed unsafe class PublishOperation : AsyncOperation<MqttPublishResult
     /// <summary>Settles a QoS 2 success on a pool thread: paho holds the message still (stuck), or let it go.</summary>
     void IThreadPoolWorkItem.Execute()
     {
-        PendingTokens? pending = pahoPending();
+        PendingTokens? pending = pahoPending!();
         if (pending is not null && pending.Holds(settlingResult.MessageId))
         {
             Interlocked.Exchange(ref place, null)?.ExitStuck(settlingSession);
@@ -146,7 +162,17 @@ internal sealed unsafe class PublishOperation : AsyncOperation<MqttPublishResult
 
     private void Succeed(MqttPublishResult result)
     {
-        telemetry.PublishEnded(Qos, bodySize, measure.Started, measure.Activity, null, messageId: result.MessageId);
-        Complete(result);
+        telemetry!.PublishEnded(Qos, bodySize, measure.Started, measure.Activity, null, messageId: result.MessageId);
+        completion.TrySetResult(result);
+    }
+
+    /// <summary>The caller has read the result: what this use held goes, and the operation goes back to the pool for the next.</summary>
+    private void Recycle()
+    {
+        buffer = null;
+        settling = false;
+        settlingResult = default;
+        measure = default;
+        Owner.PublishPool.Return(this);
     }
 }

@@ -6,18 +6,21 @@ namespace PahoSharp.Interop.Async;
 /// A publication waiting in <see cref="AsyncPublishWindow"/>'s queue for its turn: its operation (which
 /// exists from the call on, so that disposal fails it too) and a copy of what paho will be given. The
 /// caller's token can take it out only while it waits: once the window's drainer has taken it, it goes to
-/// paho, as a publication handed over at once would.
+/// paho, as a publication handed over at once would. It names its operation's use by its id: a pooled
+/// operation that ended while this waited (the client went) may be under way again for another publication.
 /// </summary>
 internal sealed class QueuedPublication
 {
     private const int Waiting = 0, Taken = 1, Cancelled = 2;
 
+    private readonly nint use;
     private int state;
     private CancellationTokenRegistration cancellation;
 
     public QueuedPublication(PublishOperation operation, string topic, byte[] payload, bool retained, MqttProperties? properties, PublishMeasure measure)
     {
         Operation = operation;
+        use = operation.Id;
         Topic = topic;
         Payload = payload;
         Retained = retained;
@@ -52,12 +55,12 @@ internal sealed class QueuedPublication
         if (Interlocked.CompareExchange(ref state, Taken, Waiting) != Waiting)
             return false;
         cancellation.Unregister();
-        return !Operation.IsFinished;
+        return Operation.IsUnderWay(use);
     }
 
     private void Cancel(CancellationToken token)
     {
         if (Interlocked.CompareExchange(ref state, Cancelled, Waiting) == Waiting)
-            Operation.Abandon(new OperationCanceledException("The publication was cancelled while it waited for a place in the in-flight window; it never reached paho.", token));
+            Operation.Abandon(use, new OperationCanceledException("The publication was cancelled while it waited for a place in the in-flight window; it never reached paho.", token));
     }
 }

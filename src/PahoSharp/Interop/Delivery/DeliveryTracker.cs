@@ -1,3 +1,4 @@
+using PahoSharp.Interop.Operations;
 using PahoSharp.Native;
 using PahoSharp.Telemetry;
 
@@ -8,7 +9,9 @@ namespace PahoSharp.Interop.Delivery;
 /// MQTT 5 <c>published</c>, which also gives the acknowledgement's packet type and reason code. It keeps
 /// paho's in-flight window the way paho does (the publications paho holds), so that
 /// <c>MQTTClient_publish</c> never blocks in paho's own 100 ms polling wait: a publisher waits here
-/// instead, woken by the acknowledgement that frees a place. No allocation per publication.
+/// instead, woken by the acknowledgement that frees a place. No allocation per publication: a publication
+/// awaited (<see cref="WhenDelivered"/>) is completed through an <see cref="Operation{T}"/> from this
+/// tracker's pool, back in the pool once its result has been read.
 /// </summary>
 internal sealed class DeliveryTracker : IThreadPoolWorkItem
 {
@@ -22,7 +25,8 @@ internal sealed class DeliveryTracker : IThreadPoolWorkItem
     private readonly PahoThread pahoThread;
     private readonly ClientTelemetry telemetry;
     private readonly List<Waiter> waiters = [];
-    private readonly Dictionary<(DeliveryLedger Ledger, int Id, uint Generation), TaskCompletionSource<MqttPublishResult>> awaiters = [];
+    private readonly Dictionary<(DeliveryLedger Ledger, int Id, uint Generation), Operation<MqttPublishResult>> awaiters = [];
+    private readonly OperationPool<Operation<MqttPublishResult>> pool = new();
     private readonly Dictionary<int, Acknowledgement> earlyAcks = [];
     private DeliveryLedger ledger;
     private int limit = int.MaxValue;
@@ -54,6 +58,9 @@ internal sealed class DeliveryTracker : IThreadPoolWorkItem
                 return ledger.Ended ? 0 : ledger.Occupied;
         }
     }
+
+    /// <summary>Operations ready for the next awaited publication.</summary>
+    internal int Pooled => pool.Count;
 
     /// <summary>An acknowledgement as paho reported it; <see cref="PacketType"/> 0 when paho did not say (MQTT 3.1.1).</summary>
     private readonly record struct Acknowledgement(int PacketType, byte Reason, string? ReasonString);
@@ -113,8 +120,8 @@ internal sealed class DeliveryTracker : IThreadPoolWorkItem
     /// <summary>The connection ended (or a connect failed): publications paho held unacknowledged have failed.</summary>
     public void ConnectionEnded()
     {
-        List<(TaskCompletionSource<MqttPublishResult>, Exception)> failed = [];
-        List<(TaskCompletionSource<MqttPublishResult>, MqttPublishResult)> delivered = [];
+        List<(Operation<MqttPublishResult>, Exception)> failed = [];
+        List<(Operation<MqttPublishResult>, MqttPublishResult)> delivered = [];
         lock (gate)
         {
             DeliveryLedger ended = ledger;
@@ -280,28 +287,33 @@ internal sealed class DeliveryTracker : IThreadPoolWorkItem
         }
     }
 
-    /// <summary>A task that completes with the result when the publication is delivered, and fails when it is refused or its connection ends.</summary>
-    public Task<MqttPublishResult> WhenDelivered(DeliveryToken token)
+    /// <summary>
+    /// A ValueTask that completes with the result when the publication is delivered, and fails when it is
+    /// refused or its connection ends; complete at once for QoS 0 and for an outcome known already. One
+    /// per publication: its operation goes back to the pool when the result has been read.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The publication is awaited already.</exception>
+    public ValueTask<MqttPublishResult> WhenDelivered(DeliveryToken token)
     {
         if (token.MessageId == 0)
-            return Task.FromResult(new MqttPublishResult(0, MqttQos.AtMostOnce, MqttReasonCode.Success));
+            return new ValueTask<MqttPublishResult>(new MqttPublishResult(0, MqttQos.AtMostOnce, MqttReasonCode.Success));
         lock (gate)
         {
             DeliveryOutcome outcome = OutcomeOf(token);
             if (outcome.IsFinal)
             {
                 return outcome.State == DeliveryState.Delivered
-                    ? Task.FromResult(outcome.ToResult(token.MessageId))
-                    : Task.FromException<MqttPublishResult>(outcome.ToException());
+                    ? new ValueTask<MqttPublishResult>(outcome.ToResult(token.MessageId))
+                    : ValueTask.FromException<MqttPublishResult>(outcome.ToException());
             }
             var key = (token.Ledger!, token.MessageId, token.Generation);
-            if (!awaiters.TryGetValue(key, out var awaiter))
-            {
-                // Continuations must never run on paho's callback thread.
-                awaiter = new TaskCompletionSource<MqttPublishResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-                awaiters[key] = awaiter;
-                pahoThread.EnterWait();
-            }
+            // A ValueTask has one reader: a second awaiter of the same publication would share nothing.
+            if (awaiters.ContainsKey(key))
+                throw new InvalidOperationException($"The publication with packet identifier {token.MessageId} is awaited already.");
+            // Continuations never run on paho's callback thread (Operation<T> queues them).
+            Operation<MqttPublishResult> awaiter = pool.Rent() ?? new Operation<MqttPublishResult>(static (operation, pool) => ((OperationPool<Operation<MqttPublishResult>>)pool!).Return(operation), pool);
+            awaiters[key] = awaiter;
+            pahoThread.EnterWait();
             return awaiter.Task;
         }
     }
@@ -394,13 +406,13 @@ internal sealed class DeliveryTracker : IThreadPoolWorkItem
         }
     }
 
-    private void CompleteAwaiter(TaskCompletionSource<MqttPublishResult> awaiter, MqttPublishResult result)
+    private void CompleteAwaiter(Operation<MqttPublishResult> awaiter, MqttPublishResult result)
     {
         if (awaiter.TrySetResult(result))
             pahoThread.ExitWait();
     }
 
-    private void FailAwaiter(TaskCompletionSource<MqttPublishResult> awaiter, Exception error)
+    private void FailAwaiter(Operation<MqttPublishResult> awaiter, Exception error)
     {
         if (awaiter.TrySetException(error))
             pahoThread.ExitWait();

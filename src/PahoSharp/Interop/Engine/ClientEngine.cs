@@ -140,7 +140,7 @@ internal sealed class ClientEngine : IClientCallbacks
     }
 
     /// <summary>A task that completes when the broker has acknowledged the publication of <paramref name="token"/>.</summary>
-    public Task<MqttPublishResult> WhenDelivered(DeliveryToken token) => deliveries.WhenDelivered(token);
+    public ValueTask<MqttPublishResult> WhenDelivered(DeliveryToken token) => deliveries.WhenDelivered(token);
 
     /// <summary>Waits for the broker's acknowledgement of one of this client's publications.</summary>
     /// <param name="token">A token from this client's <c>Publish</c>; another client's is refused in this parameter's name.</param>

@@ -44,8 +44,24 @@ internal sealed unsafe class PropertiesWriter : IDisposable
         }
     }
 
+    /// <summary>One writer with no list, shared: its <see cref="Dispose"/> does nothing.</summary>
+    private static readonly PropertiesWriter Nothing = new(null, PropertiesLibrary.Client, PropertyPacket.Publish, "properties");
+
     /// <summary>The list for paho, or null when there are no properties.</summary>
     public MQTTProperties* Native { get; private set; }
+
+    /// <summary>
+    /// As the constructor, without allocating when there is nothing to write (a publication without
+    /// properties, on the path that allocates nothing): then a shared writer with no list.
+    /// </summary>
+    /// <inheritdoc cref="PropertiesWriter(MqttProperties?, PropertiesLibrary, PropertyPacket, string, IReadOnlyList{MqttUserProperty}?)"/>
+    public static PropertiesWriter For(MqttProperties? properties, PropertiesLibrary library, PropertyPacket packet, string paramName, IReadOnlyList<MqttUserProperty>? addedUserProperties = null)
+    {
+        if (properties is { IsEmpty: false } || addedUserProperties is { Count: > 0 })
+            return new PropertiesWriter(properties, library, packet, paramName, addedUserProperties);
+        PropertyCodes.CheckFor(properties, packet, paramName);
+        return Nothing;
+    }
 
     public void Dispose()
     {
