@@ -273,7 +273,7 @@ if ((scale)); then
   ((quick == 0)) || sizes=(100)
   echo "bench: scale row on $BENCH_ADDRESS, ${sizes[*]} clients; open-file limit $open_files (broker and clients)"
   for size in "${sizes[@]}"; do
-    # Three bursts at every size, paho C MQTTAsync at every size: before patch 0009 paho took 55 s to
+    # Three bursts at every size, paho C MQTTAsync at every size: before patch 0010 paho took 55 s to
     # connect 10,000 clients and 32 to 45 s per burst, and ran at 1,000 only, one burst at 10,000.
     scale_clients=(paho-c-async pahosharp-async mqttnet)
     bursts=3

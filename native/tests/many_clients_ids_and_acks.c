@@ -1,11 +1,11 @@
-/* native/paho-patches/0009: many MQTTAsync clients in one process.
+/* native/paho-patches/0010: many MQTTAsync clients in one process.
  *
  * 1. Message ids belong to one client. Unpatched, MQTTAsync_assignMsgId skipped every id held by a
  *    queued command of ANY client (walking the whole command queue, once per id tried): the second
  *    client's first QoS 1 publication got id 2 while the first client's publication was queued. Now it
  *    gets 1, the id of its own session's first publication.
  * 2. Each acknowledgement reaches the client whose socket it came on, after sockets have been closed
- *    and reused by other clients (0009 finds a socket's client through a remembered index instead of
+ *    and reused by other clients (0010 finds a socket's client through a remembered index instead of
  *    walking every client): every client's publication carries its client id, the fake broker in this
  *    process records which connection (by CONNECT's client id) received which payload, and each
  *    client's onSuccess must be called with that client's own context.
