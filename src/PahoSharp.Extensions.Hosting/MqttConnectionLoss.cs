@@ -1,6 +1,6 @@
 namespace PahoSharp.Extensions.Hosting;
 
-/// <summary>A connection that ended without the host asking (the client's <see cref="MqttAsyncClient.ConnectionLost"/>): when, and what paho or the broker said.</summary>
+/// <summary>A connection that ended without the host asking (the client's <see cref="MqttClientBase.ConnectionLost"/>): when, and what paho or the broker said.</summary>
 /// <param name="At">When the client reported it.</param>
 /// <param name="Cause">paho's reason, when it gives one (it usually does not).</param>
 /// <param name="ReasonCode">The reason code of an MQTT 5 server's DISCONNECT; null when the connection just ended.</param>

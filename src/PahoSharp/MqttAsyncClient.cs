@@ -19,13 +19,12 @@ namespace PahoSharp;
 /// take a command back once given. <see cref="Dispose"/> of a connected client sends DISCONNECT
 /// (paho's <c>MQTTAsync_destroy</c> does), so the broker discards the will.
 /// </remarks>
-public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable
+public sealed class MqttAsyncClient : MqttClientBase, IAsyncDisposable
 {
     /// <summary>How long <see cref="DisconnectAsync(CancellationToken)"/> lets paho complete messages in flight.</summary>
     private static readonly TimeSpan DefaultDisconnectTimeout = TimeSpan.FromSeconds(5);
 
     private readonly AsyncEngine engine;
-    private readonly ClientCore core;
 
     /// <summary>Creates a client without persistence speaking MQTT 3.1.1.</summary>
     /// <param name="serverUri">The broker, for instance <c>tcp://127.0.0.1:1883</c>.</param>
@@ -43,57 +42,28 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable
     }
 
     private MqttAsyncClient(MqttClientOptions options, string uriName, string idName)
+        : base(options)
     {
         ParsedServerUri serverUri = ClientCore.CheckOptions(options, uriName, idName, nameof(options), nameof(options));
-        ServerUri = options.ServerUri;
-        ClientId = options.ClientId;
-        Version = options.Version;
         engine = new AsyncEngine(this, options, serverUri, idName);
-        core = engine.Core;
-    }
-
-    /// <summary>A message arrived on a subscription. Raised on the client's dispatcher, in arrival order.</summary>
-    public event EventHandler<MqttMessageReceivedEventArgs>? MessageReceived
-    {
-        add => core.MessageReceived += value;
-        remove => core.MessageReceived -= value;
     }
 
     /// <summary><see cref="ConnectAsync(ConnectOptions, CancellationToken)"/> connected. Raised on the client's dispatcher.</summary>
     public event EventHandler<MqttConnectedEventArgs>? Connected
     {
-        add => core.Connected += value;
-        remove => core.Connected -= value;
-    }
-
-    /// <summary>The connection ended without <see cref="DisconnectAsync(TimeSpan, CancellationToken)"/>; paho reconnects if told to. Raised on the client's dispatcher.</summary>
-    public event EventHandler<ConnectionLostEventArgs>? ConnectionLost
-    {
-        add => core.ConnectionLost += value;
-        remove => core.ConnectionLost -= value;
+        add => Core.Connected += value;
+        remove => Core.Connected -= value;
     }
 
     /// <summary>paho reconnected by itself, and the client subscribed again to what it had. Raised on the client's dispatcher.</summary>
     public event EventHandler<MqttReconnectedEventArgs>? Reconnected
     {
-        add => core.Reconnected += value;
-        remove => core.Reconnected -= value;
+        add => Core.Reconnected += value;
+        remove => Core.Reconnected -= value;
     }
 
-    /// <summary>The broker URI the client was created with.</summary>
-    public string ServerUri { get; }
-
-    /// <summary>The client identifier.</summary>
-    public string ClientId { get; }
-
-    /// <summary>The MQTT version the client was created for, which every connect speaks.</summary>
-    public MqttVersion Version { get; }
-
-    /// <summary>Whether the client is connected now (false once disposed).</summary>
-    public bool IsConnected => engine.IsConnected;
-
-    /// <summary>Received messages dropped because the receive buffer was full (<see cref="ReceiveBufferFullMode.DropNewest"/>).</summary>
-    public long DroppedMessages => core.Dispatcher.Dropped;
+    /// <inheritdoc/>
+    public override bool IsConnected => engine.IsConnected;
 
     /// <summary>The subscriptions the client holds and restores after a reconnect: filter and QoS asked for.</summary>
     public IReadOnlyList<MqttSubscription> Subscriptions => engine.Subscriptions;
@@ -312,41 +282,13 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
-    /// Adds a handler for the received messages whose topic matches <paramref name="topicFilter"/> (MQTT's
-    /// wildcard rules: <see cref="MqttTopicFilter"/>). It does not subscribe: subscribe to a filter that
-    /// covers it too. The client's dispatcher awaits the handler before it goes on to the next message,
-    /// so a handler that is slow holds the next messages back in the bounded receive buffer
-    /// (<see cref="MqttClientOptions.ReceiveBufferCapacity"/>), which then applies its
-    /// <see cref="ReceiveBufferFullMode"/>: with <see cref="ReceiveBufferFullMode.Wait"/>, the broker is
-    /// held back, nothing is lost. Handlers run after <see cref="MessageReceived"/>, in the order added,
-    /// one at a time; one that throws is logged, and the others still get the message.
-    /// </summary>
-    /// <param name="topicFilter">The filter; <c>+</c> and <c>#</c> allowed as whole levels; <c>$share/GROUP/</c> is looked through.</param>
-    /// <param name="handler">Gets each matching message, and a token that fires when the client is disposed.</param>
-    /// <returns>Disposing it removes the handler.</returns>
-    /// <exception cref="ArgumentException">The filter is not valid.</exception>
-    public IDisposable AddMessageHandler(string topicFilter, Func<MqttMessage, CancellationToken, ValueTask> handler)
-    {
-        return core.AddMessageHandler(topicFilter, handler);
-    }
-
-    /// <summary>
-    /// The messages received from this call on, until the client is disposed or
-    /// <paramref name="cancellationToken"/> fires; it holds at most the receive buffer's capacity.
-    /// </summary>
-    public IAsyncEnumerable<MqttMessage> ReadMessagesAsync(CancellationToken cancellationToken = default)
-    {
-        return core.ReadMessages(cancellationToken);
-    }
-
-    /// <summary>
     /// Destroys the client (<c>MQTTAsync_destroy</c>, which sends DISCONNECT if connected). Operations still
     /// under way fail: with <see cref="MqttAsyncReturnCode.OperationIncomplete"/> when paho discards them
     /// as it destroys the client (a publication awaiting its PUBACK, say), else with
     /// <see cref="ObjectDisposedException"/>. Disconnect first to let them finish. Once it returns, no handler runs any more
     /// (unless it is called from a handler, which then is the last).
     /// </summary>
-    public void Dispose() => engine.Dispose();
+    public override void Dispose() => engine.Dispose();
 
     /// <inheritdoc cref="Dispose"/>
     public ValueTask DisposeAsync()
@@ -354,6 +296,8 @@ public sealed class MqttAsyncClient : IDisposable, IAsyncDisposable
         Dispose();
         return ValueTask.CompletedTask;
     }
+
+    private protected override ClientCore Core => engine.Core;
 
     private void CheckProperties(MqttProperties? properties, PropertyPacket packet, string paramName) =>
         ClientCore.CheckProperties(Version, properties, packet, paramName);

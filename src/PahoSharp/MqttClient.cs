@@ -11,11 +11,11 @@ namespace PahoSharp;
 
 /// <summary>
 /// An MQTT client over paho.mqtt.c's synchronous <c>MQTTClient</c> API. Thread-safe: any thread may
-/// publish, subscribe or disconnect, including the handlers of <see cref="MessageReceived"/> and
-/// <see cref="ConnectionLost"/>, which run on a dispatcher of this client's, never on paho's thread.
+/// publish, subscribe or disconnect, including the handlers of <see cref="MqttClientBase.MessageReceived"/> and
+/// <see cref="MqttClientBase.ConnectionLost"/>, which run on a dispatcher of this client's, never on paho's thread.
 /// Dispose it: an undisposed client stays registered for paho's callbacks and is never collected.
 /// </summary>
-public sealed class MqttClient : IDisposable
+public sealed class MqttClient : MqttClientBase
 {
     /// <summary>How long <see cref="Disconnect()"/> lets paho complete messages in flight.</summary>
     private static readonly TimeSpan DefaultDisconnectTimeout = TimeSpan.FromSeconds(5);
@@ -48,45 +48,17 @@ public sealed class MqttClient : IDisposable
     }
 
     private MqttClient(MqttClientOptions options, string uriName, string idName, string persistenceName, string versionName)
+        : base(options)
     {
         ParsedServerUri serverUri = ClientCore.CheckOptions(options, uriName, idName, persistenceName, versionName);
         if (options.OfflineBuffer is not null)
             throw new ArgumentException("paho's synchronous MQTTClient has no offline buffer; use MqttAsyncClient.", nameof(options));
 
-        ServerUri = options.ServerUri;
-        ClientId = options.ClientId;
-        Version = options.Version;
         engine = new ClientEngine(this, options, serverUri, uriName, idName, persistenceName);
     }
 
-    /// <summary>A message arrived on a subscription. Raised on the client's dispatcher, in arrival order.</summary>
-    public event EventHandler<MqttMessageReceivedEventArgs>? MessageReceived
-    {
-        add => engine.Core.MessageReceived += value;
-        remove => engine.Core.MessageReceived -= value;
-    }
-
-    /// <summary>The connection ended without <see cref="Disconnect(TimeSpan)"/>. Raised on the client's dispatcher.</summary>
-    public event EventHandler<ConnectionLostEventArgs>? ConnectionLost
-    {
-        add => engine.Core.ConnectionLost += value;
-        remove => engine.Core.ConnectionLost -= value;
-    }
-
-    /// <summary>The broker URI the client was created with.</summary>
-    public string ServerUri { get; }
-
-    /// <summary>The client identifier.</summary>
-    public string ClientId { get; }
-
-    /// <summary>The MQTT version the client was created for, which every connect speaks.</summary>
-    public MqttVersion Version { get; }
-
-    /// <summary>Whether the client is connected now (false once disposed).</summary>
-    public bool IsConnected => engine.IsConnected;
-
-    /// <summary>Received messages dropped because the receive buffer was full (<see cref="ReceiveBufferFullMode.DropNewest"/>).</summary>
-    public long DroppedMessages => engine.Core.Dispatcher.Dropped;
+    /// <inheritdoc/>
+    public override bool IsConnected => engine.IsConnected;
 
     /// <summary>The version of the paho.mqtt.c library loaded, as it reports itself (<c>MQTTClient_getVersionInfo</c>).</summary>
     public static string PahoVersion => PahoVersionInfo.TryGetValue("Version", out string? version) ? version : "";
@@ -283,37 +255,6 @@ public sealed class MqttClient : IDisposable
     }
 
     /// <summary>
-    /// Adds a handler for the received messages whose topic matches <paramref name="topicFilter"/> (MQTT's
-    /// wildcard rules: <see cref="MqttTopicFilter"/>). It does not subscribe: subscribe to a filter that
-    /// covers it too. The client's dispatcher awaits the handler before it goes on to the next message,
-    /// so a handler that is slow holds the next messages back in the bounded receive buffer
-    /// (<see cref="MqttClientOptions.ReceiveBufferCapacity"/>), which then applies its
-    /// <see cref="ReceiveBufferFullMode"/>: with <see cref="ReceiveBufferFullMode.Wait"/>, the broker is
-    /// held back, nothing is lost. Handlers run after <see cref="MessageReceived"/>, in the order added,
-    /// one at a time; one that throws is logged, and the others still get the message.
-    /// </summary>
-    /// <param name="topicFilter">The filter; <c>+</c> and <c>#</c> allowed as whole levels; <c>$share/GROUP/</c> is looked through.</param>
-    /// <param name="handler">Gets each matching message, and a token that fires when the client is disposed.</param>
-    /// <returns>Disposing it removes the handler.</returns>
-    /// <exception cref="ArgumentException">The filter is not valid.</exception>
-    public IDisposable AddMessageHandler(string topicFilter, Func<MqttMessage, CancellationToken, ValueTask> handler)
-    {
-        return engine.Core.AddMessageHandler(topicFilter, handler);
-    }
-
-    /// <summary>
-    /// The messages received from this call on, until the client is disposed or
-    /// <paramref name="cancellationToken"/> fires. The stream buffers from the call, not from the
-    /// first read, so nothing that arrives in between is missed; it holds at most the receive buffer's
-    /// capacity, and a full stream applies the client's <see cref="ReceiveBufferFullMode"/>. Enumerate
-    /// it to the end or cancel it.
-    /// </summary>
-    public IAsyncEnumerable<MqttMessage> ReadMessagesAsync(CancellationToken cancellationToken = default)
-    {
-        return engine.Core.ReadMessages(cancellationToken);
-    }
-
-    /// <summary>
     /// Sends DISCONNECT and closes the connection (<c>MQTTClient_disconnect</c>): the broker discards the
     /// will. paho may spend up to 5 s completing messages in flight first.
     /// </summary>
@@ -352,7 +293,7 @@ public sealed class MqttClient : IDisposable
     /// Ends the network connection at once without DISCONNECT, as a crash would: the broker sees the
     /// connection close and publishes the will. It shuts down exactly this client's socket, which
     /// PahoSharp learns from paho when paho opens it, and returns once paho has seen the connection end
-    /// (<see cref="ConnectionLost"/> follows).
+    /// (<see cref="MqttClientBase.ConnectionLost"/> follows).
     /// </summary>
     /// <returns>False if there was no connection to abort, or paho's socket for it is not known.</returns>
     public bool AbortConnection() => engine.AbortConnection();
@@ -364,7 +305,9 @@ public sealed class MqttClient : IDisposable
     /// returns, no handler of this client runs any more (unless it is called from a handler, which
     /// then is the last).
     /// </summary>
-    public void Dispose() => engine.Dispose();
+    public override void Dispose() => engine.Dispose();
+
+    private protected override ClientCore Core => engine.Core;
 
     private static MqttClientOptions CreationOptions(string serverUri, string clientId, ClientPersistence persistence, MqttVersion version) =>
         new() { ServerUri = serverUri, ClientId = clientId, Persistence = persistence, Version = version };

@@ -1,6 +1,6 @@
 namespace PahoSharp;
 
-/// <summary>Data of <see cref="MqttClient.ConnectionLost"/>.</summary>
+/// <summary>Data of <see cref="MqttClientBase.ConnectionLost"/>.</summary>
 public sealed class ConnectionLostEventArgs : EventArgs
 {
     /// <summary>A connection that ended without the server saying why.</summary>

@@ -1,6 +1,6 @@
 namespace PahoSharp;
 
-/// <summary>Data of <see cref="MqttClient.MessageReceived"/>.</summary>
+/// <summary>Data of <see cref="MqttClientBase.MessageReceived"/>.</summary>
 public sealed class MqttMessageReceivedEventArgs(MqttMessage message) : EventArgs
 {
     /// <summary>The message.</summary>

@@ -27,8 +27,8 @@ public sealed class MqttClientOptions
     public MqttVersion Version { get; init; } = MqttVersion.V3_1_1;
 
     /// <summary>
-    /// How many received messages may wait for the handlers of <see cref="MqttClient.MessageReceived"/>
-    /// and each reader of <see cref="MqttClient.ReadMessagesAsync"/>; 1,000 by default.
+    /// How many received messages may wait for the handlers of <see cref="MqttClientBase.MessageReceived"/>
+    /// and each reader of <see cref="MqttClientBase.ReadMessagesAsync"/>; 1,000 by default.
     /// </summary>
     public int ReceiveBufferCapacity
     {

@@ -11,6 +11,6 @@ public enum ReceiveBufferFullMode
     /// </summary>
     Wait,
 
-    /// <summary>The message is dropped and counted (<see cref="MqttClient.DroppedMessages"/>): paho has already acknowledged it to the broker.</summary>
+    /// <summary>The message is dropped and counted (<see cref="MqttClientBase.DroppedMessages"/>): paho has already acknowledged it to the broker.</summary>
     DropNewest,
 }
