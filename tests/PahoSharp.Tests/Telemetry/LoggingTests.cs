@@ -118,7 +118,7 @@ public sealed class LoggingTests : TelemetryTest
         // paho's protocol level writes its packets; Debug gets those and none of the function entries and exits.
         IReadOnlyList<LogEntry> lines = [.. debug.Named("PahoTrace")];
         Assert.That(lines, Is.Not.Empty);
-        Assert.That(lines.Select(l => l.Level).Distinct(), Is.EquivalentTo(new[] { LogLevel.Debug }));
+        Assert.That(lines.Select(l => l.Level).Distinct(), Is.EquivalentTo(new[] { LogLevel.Debug }), string.Join("\n", lines.Where(l => l.Level != LogLevel.Debug).Select(l => l.Message)));
         Assert.That(lines.Select(l => l.Category).Distinct(), Is.EquivalentTo(new[] { "PahoSharp.Paho" }));
         Assert.That(lines.Any(l => l.Message.Contains("CONNECT", StringComparison.Ordinal)), Is.True, string.Join("\n", lines.Select(l => l.Message)));
         // paho's "(thread) (depth)> function:line" and "< function:line" lines.
