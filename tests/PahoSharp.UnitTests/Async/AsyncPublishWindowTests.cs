@@ -53,11 +53,27 @@ public sealed class AsyncPublishWindowTests
         Assert.That(handed.Reader.WaitToReadAsync().AsTask().Wait(100), Is.False, "handed to paho while the window was full");
 
     [Test]
-    public void ConnectedEveryPublicationGoesToPahoAtOnceBeyondTheLimit()
+    public void ConnectedEveryQos1PublicationGoesToPahoAtOnceBeyondTheLimit()
     {
         Connected(2);
 
-        Assert.That(Enumerable.Range(0, 50).All(i => window.TryEnter(i % 2 == 0 ? MqttQos.AtLeastOnce : MqttQos.ExactlyOnce)), Is.True, "paho's own window holds what is beyond the limit, in its persisted queue");
+        Assert.That(Enumerable.Range(0, 50).All(_ => window.TryEnter(MqttQos.AtLeastOnce)), Is.True, "paho's own window holds what is beyond the limit, in its persisted queue");
+    }
+
+    [Test]
+    public void AQos2PublicationGoesOnlyIntoAFreePlaceOfPahosWindowAndHoldsQos1BackMeanwhile()
+    {
+        Connected(2);
+        Assert.That(Enumerable.Range(0, 3).All(_ => window.TryEnter(MqttQos.AtLeastOnce)), Is.True);
+
+        Assert.That(window.TryEnter(MqttQos.ExactlyOnce), Is.False, "it would wait in paho's queue, where stuck places could hold it for ever");
+        window.Exit(MqttQos.AtLeastOnce);
+        window.Exit(MqttQos.AtLeastOnce);
+        Assert.That(window.TryEnter(MqttQos.ExactlyOnce), Is.True);
+        Assert.That(window.TryEnter(MqttQos.AtLeastOnce), Is.False, "the QoS 2 one may yet be stuck");
+        window.Exit(MqttQos.ExactlyOnce);
+        Assert.That(window.TryEnter(MqttQos.AtLeastOnce), Is.True);
+        Assert.That(window.TryEnter(MqttQos.AtLeastOnce), Is.True, "no QoS 2 one unfinished: QoS 1 goes at once again");
     }
 
     [Test]
@@ -69,7 +85,7 @@ public sealed class AsyncPublishWindowTests
         Assert.That(window.TryEnter(MqttQos.AtMostOnce), Is.True);
         Assert.That(window.TryEnter(MqttQos.AtLeastOnce), Is.True);
         Assert.That(window.TryEnter(MqttQos.AtMostOnce), Is.False, "paho would drop the oldest unsent one to take a third");
-        window.Exit();
+        window.Exit(MqttQos.AtLeastOnce);
         Assert.That(window.TryEnter(MqttQos.ExactlyOnce), Is.True);
     }
 
@@ -82,7 +98,7 @@ public sealed class AsyncPublishWindowTests
 
         Assert.That(window.TryEnter(MqttQos.AtLeastOnce), Is.True);
         Assert.That(window.TryEnter(MqttQos.AtLeastOnce), Is.False, "paho would queue it behind its full window");
-        window.Exit();
+        window.Exit(MqttQos.AtLeastOnce);
         Assert.That(window.TryEnter(MqttQos.ExactlyOnce), Is.True);
     }
 
@@ -105,7 +121,7 @@ public sealed class AsyncPublishWindowTests
             window.Enqueue(publication);
         NothingMoreHandedOver();
 
-        window.Exit();
+        window.Exit(MqttQos.AtLeastOnce);
         QueuedPublication first = NextHandedOver();
         NothingMoreHandedOver();
         // paho completes the first: its operation gives its place back, and the next goes.
@@ -224,7 +240,7 @@ public sealed class AsyncPublishWindowTests
         window.Enqueue(Queued("next"));
 
         cancellation.Cancel();
-        window.Exit();
+        window.Exit(MqttQos.AtLeastOnce);
 
         Assert.That(Bounded.Failure(cancelled.Operation.Task, "the cancellation"), Is.InstanceOf<OperationCanceledException>().With.Message.Contain("never reached paho"));
         Assert.That(NextHandedOver().Topic, Is.EqualTo("next"));

@@ -6,12 +6,13 @@ namespace PahoSharp.Interop.Async;
 /// What <c>MqttAsyncClient</c> keeps of an in-flight window above paho's own. paho 1.3.15 queues every
 /// publication it is given, sends QoS 1 and 2 ones as its window (<c>maxInflight</c>) frees, wakes its send
 /// thread on PUBACK and PUBCOMP, and persists the queued ones in a store (docs/async-client.md, "What paho
-/// does with publications beyond its window"): so publications go to paho at once, in call order, and a
-/// crash loses none that was handed over. Held here, in a queue that paho drains in call order, are only
-/// what paho cannot decide: QoS 1 and 2 publications while places are stuck (below), and, with an offline
-/// buffer that deletes the oldest, every publication beyond the buffer's size while connected (paho counts
-/// every queued publication against <c>maxBufferedMessages</c> and would drop the oldest even then). While
-/// disconnected (<see cref="Open"/>), publications go to paho at once (its offline buffer), and count.
+/// does with publications beyond its window"): so QoS 0 and 1 publications go to paho at once, in call
+/// order, and a crash loses none that was handed over. Held here, in a queue handed over in call order,
+/// is only what paho cannot decide: a publication that a stuck place (below) could hold in paho's queue
+/// for ever, and, with an offline buffer that deletes the oldest, every publication beyond the buffer's
+/// size while connected (paho counts every queued publication against <c>maxBufferedMessages</c> and
+/// would drop the oldest even then). While disconnected (<see cref="Open"/>), publications go to paho at
+/// once (its offline buffer), and count.
 /// </summary>
 /// <remarks>
 /// Waiting publications go to paho in call order, as MQTT keeps the order of one client's messages: one
@@ -19,12 +20,12 @@ namespace PahoSharp.Interop.Async;
 /// and no publication passes the queue while it holds any or is being drained.
 /// <para>
 /// A QoS 2 publication that the broker answered with PUBACK keeps its place in paho's window until a
-/// clean session empties it (<see cref="PublishOperation"/>). paho serves a client's commands in order, so a
-/// QoS 1 or 2 publication queued behind a full window of stuck places would hold back everything after it
-/// until then. Once a place is stuck, QoS 1 and 2 publications go to paho only while the places in use and
-/// the stuck ones leave room, and once the stuck ones fill the window they are refused at once
-/// (<see cref="MqttErrorCode.InflightWindowFull"/>). Those handed over before the first place stuck stay in
-/// paho's queue: paho has no call to take a command back.
+/// clean session empties it (<see cref="PublishOperation"/>), and paho serves a client's commands in
+/// order: a publication queued in paho behind a window full of stuck places would wait, with everything
+/// after it, until then. So a QoS 2 publication, and a QoS 1 one while a QoS 2 one is unfinished or a place
+/// stuck, goes to paho only into a free place of its window (the places in use and the stuck ones below
+/// the limit), and once the stuck ones fill the window, QoS 1 and 2 publications are refused at once
+/// (<see cref="MqttErrorCode.InflightWindowFull"/>).
 /// </para>
 /// </remarks>
 internal sealed class AsyncPublishWindow : IThreadPoolWorkItem
@@ -35,6 +36,7 @@ internal sealed class AsyncPublishWindow : IThreadPoolWorkItem
     private readonly int? bufferLimit;
     private int limit;
     private int used;
+    private int exactlyOnce;
     private int stuck;
     private long session;
     private bool open = true;
@@ -87,7 +89,7 @@ internal sealed class AsyncPublishWindow : IThreadPoolWorkItem
         {
             if (waiting.Count > 0 || draining || !HasRoom(qos))
                 return false;
-            used++;
+            Take(qos);
             return true;
         }
     }
@@ -103,11 +105,13 @@ internal sealed class AsyncPublishWindow : IThreadPoolWorkItem
     }
 
     /// <summary>Gives a place back (the publication completed, failed, or was refused); often on paho's callback thread.</summary>
-    public void Exit()
+    public void Exit(MqttQos qos)
     {
         lock (gate)
         {
             used--;
+            if (qos == MqttQos.ExactlyOnce)
+                exactlyOnce--;
             DrainIfWaiting();
         }
     }
@@ -121,6 +125,7 @@ internal sealed class AsyncPublishWindow : IThreadPoolWorkItem
         lock (gate)
         {
             used--;
+            exactlyOnce--;
             if (seenIn == session)
                 stuck++;
             DrainIfWaiting();
@@ -186,7 +191,7 @@ internal sealed class AsyncPublishWindow : IThreadPoolWorkItem
                     continue;
                 refused = Refuses(next.Operation.Qos) ? Full() : null;
                 if (refused is null)
-                    used++;
+                    Take(next.Operation.Qos);
                 return next;
             }
             draining = false;
@@ -195,12 +200,29 @@ internal sealed class AsyncPublishWindow : IThreadPoolWorkItem
         }
     }
 
+    private void Take(MqttQos qos)
+    {
+        used++;
+        if (qos == MqttQos.ExactlyOnce)
+            exactlyOnce++;
+    }
+
     /// <summary>
-    /// Connected, a publication goes to paho unless a buffer that deletes the oldest is full, or places are
-    /// stuck and, with those in use, fill paho's window (a QoS 0 one is not held back by paho's window).
+    /// Connected, a publication goes to paho unless a buffer that deletes the oldest is full, or it would
+    /// wait in paho's queue where a stuck place could hold it for ever: a QoS 2 one, or a QoS 1 one while a
+    /// QoS 2 one is unfinished or a place stuck, goes only into a free place of paho's window. A QoS 0 one
+    /// is not held back by paho's window.
     /// </summary>
-    private bool HasRoom(MqttQos qos) =>
-        open || ((bufferLimit is not { } buffer || used < buffer) && (qos == MqttQos.AtMostOnce || stuck == 0 || used + stuck < limit));
+    private bool HasRoom(MqttQos qos)
+    {
+        if (open || qos == MqttQos.AtMostOnce)
+            return open || bufferLimit is not { } size || used < size;
+        if (bufferLimit is { } buffer && used >= buffer)
+            return false;
+        if (qos == MqttQos.AtLeastOnce && stuck == 0 && exactlyOnce == 0)
+            return true;
+        return used + stuck < limit;
+    }
 
     private bool Refuses(MqttQos qos) => !open && qos != MqttQos.AtMostOnce && stuck >= limit;
 
