@@ -45,7 +45,7 @@ internal sealed class AsyncPublisher
     /// <summary>A connection was made: the window's limit applies again.</summary>
     public void Connected() => window.Close();
 
-    /// <summary>The connection ended: what waits for a place goes to paho, which buffers or refuses it; a wait for room ends.</summary>
+    /// <summary>The connection ended: what the window holds back goes to paho, which buffers or refuses it; a wait for room ends.</summary>
     public void Disconnected()
     {
         window.Open();
