@@ -98,6 +98,10 @@ public sealed class MqttAsyncClient : MqttClientBase, IAsyncDisposable
     /// Publishes (<c>MQTTAsync_sendMessage</c>) and completes when paho has the broker's PUBACK (QoS 1) or
     /// PUBCOMP (QoS 2), or has written a QoS 0 message. While disconnected it is refused
     /// (<see cref="MqttAsyncReturnCode.Disconnected"/>) unless <see cref="MqttClientOptions.OfflineBuffer"/> is set.
+    /// The publication goes to paho as it is called, in call order, and waits in paho's queue (and its
+    /// store) for a place in the in-flight window; the client holds back only a QoS 2 publication (and QoS 1
+    /// ones after it) until a place is free, and, with <see cref="OfflineBufferOptions.DeleteOldest"/>,
+    /// publications beyond <see cref="OfflineBufferOptions.MaxMessages"/> while connected.
     /// </summary>
     /// <param name="topic">The topic name: not empty, no wildcard, at most 65,535 UTF-8 bytes.</param>
     /// <param name="payload">The payload, at most 268,435,455 bytes (paho copies it).</param>

@@ -4,12 +4,14 @@ namespace PahoSharp;
 
 /// <summary>Where paho keeps in-flight QoS 1 and 2 messages across a restart of the client.</summary>
 /// <remarks>
-/// A store keeps what paho holds: the publications in flight (at most
-/// <see cref="ConnectOptions.MaxInflight"/>) and, for <see cref="MqttAsyncClient"/>, those in paho's
-/// offline buffer. A publication that waits for a place in the client's in-flight window has not
-/// reached paho yet: it lives in the process's memory and is lost if the process dies. For publications
-/// that must survive a crash, set <see cref="ConnectOptions.MaxInflight"/> to cover as many as the
-/// application may have outstanding at once.
+/// A store keeps what paho holds. <see cref="MqttAsyncClient"/> hands every publication to paho as it is
+/// called, and paho stores the ones it has not sent yet as well as those in flight, so none that
+/// <c>PublishAsync</c> accepted is lost if the process dies; except, with
+/// <see cref="OfflineBufferOptions.DeleteOldest"/>, those that wait while connected for room in the buffer,
+/// and QoS 1 and 2 ones held back while QoS 2 publications answered with PUBACK hold places in the window.
+/// <see cref="MqttClient"/> holds at most <see cref="ConnectOptions.MaxInflight"/> publications in paho; one
+/// that waits for a place lives in the process's memory and is lost if the process dies: set
+/// <see cref="ConnectOptions.MaxInflight"/> to cover as many as the application may have outstanding at once.
 /// </remarks>
 public sealed class ClientPersistence
 {

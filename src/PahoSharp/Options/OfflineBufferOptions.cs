@@ -36,8 +36,8 @@ public sealed class OfflineBufferOptions
     /// </summary>
     /// <remarks>
     /// With true, the client never lets the buffer fill while connected: publications of every QoS wait
-    /// for a place then (at most <see cref="MaxMessages"/> and at most <see cref="ConnectOptions.MaxInflight"/>
-    /// unfinished at a time), so only messages buffered while disconnected are dropped.
+    /// in the client, in call order, while <see cref="MaxMessages"/> are unfinished, so only messages
+    /// buffered while disconnected are dropped. Those that wait have not reached paho or its store.
     /// </remarks>
     public bool DeleteOldest { get; set; }
 }

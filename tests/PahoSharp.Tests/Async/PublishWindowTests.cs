@@ -5,9 +5,9 @@ using PahoSharp.Testing.Mqtt;
 namespace PahoSharp.Tests.Async;
 
 /// <summary>
-/// The client's in-flight window in front of paho's queue: publications reach paho in the order they
-/// were called, and a window that paho will never free (a broker that answers QoS 2 with PUBACK) fails
-/// publications at once instead of holding them forever.
+/// The client hands publications to paho in the order they were called, and a window that paho will never
+/// free (a broker that answers QoS 2 with PUBACK) fails publications at once instead of holding them
+/// forever, a burst published before the first answer included.
 /// </summary>
 public sealed class PublishWindowTests : AsyncClientTest
 {
@@ -19,7 +19,7 @@ public sealed class PublishWindowTests : AsyncClientTest
         await using TestSubscriber subscriber = await SubscribeAsync("ordered/#");
         MqttAsyncClient client = await ConnectedAsync(new ConnectOptions { MaxInflight = 10 });
 
-        // Far more than the window holds: most of them wait for a place.
+        // Far more than the window holds: most of them wait in paho's queue (QoS 1) or for a place (QoS 2).
         Task<MqttPublishResult>[] published = [.. Enumerable.Range(0, Count).Select(i => client.PublishAsync("ordered/t", $"{i}", qos).AsTask())];
 
         await Task.WhenAll(published).WaitAsync(TimeSpan.FromSeconds(60));
@@ -66,6 +66,27 @@ public sealed class PublishWindowTests : AsyncClientTest
         await client.ConnectAsync(new ConnectOptions { MaxInflight = Window, ServerUris = { Broker.Address } }).WaitAsync(Timeout);
         MqttPublishResult again = await client.PublishAsync("puback/qos1", "again", MqttQos.AtLeastOnce).AsTask().WaitAsync(Timeout);
         Assert.That(again.Qos, Is.EqualTo(MqttQos.AtLeastOnce));
+    }
+
+    [Test]
+    public async Task ABurstOfQosTwoBeyondTheWindowAtABrokerThatAnswersWithPubackEndsEveryPublication()
+    {
+        // Published before any answer: paho must not queue what the stuck places would hold for ever.
+        const int Window = 3, Count = 10;
+        await using var proxy = FaultProxy.Start(Broker.Port, new FaultProxyOptions { AnswerQos2WithPuback = true });
+        await using TestSubscriber subscriber = await SubscribeAsync("burst/#");
+        MqttAsyncClient client = NewClient(MqttVersion.V3_1_1, serverUri: proxy.Address);
+        await client.ConnectAsync(new ConnectOptions { MaxInflight = Window }).WaitAsync(Timeout);
+
+        Task<MqttPublishResult>[] published = [.. Enumerable.Range(0, Count).Select(i => client.PublishAsync("burst/qos2", $"{i}", MqttQos.ExactlyOnce).AsTask())];
+
+        // Every wait bounded: a publication held behind the stuck places would time out here.
+        await Task.WhenAny(Task.WhenAll(published)).WaitAsync(Timeout);
+        MqttErrorCode?[] outcomes = [.. published.Select(p => (p.Exception?.InnerException as MqttException)?.ErrorCode)];
+        Assert.That(outcomes.Take(Window), Is.All.EqualTo(MqttErrorCode.Qos2AnsweredWithPuback));
+        Assert.That(outcomes.Skip(Window), Is.All.EqualTo(MqttErrorCode.InflightWindowFull));
+        List<ReceivedMessage> received = await subscriber.CollectAsync(Window);
+        Assert.That(received.Select(m => m.PayloadText), Is.EqualTo(new[] { "0", "1", "2" }));
     }
 
     [Test]

@@ -7,9 +7,11 @@ using PahoSharp.UnitTests.Support;
 namespace PahoSharp.UnitTests.Async;
 
 /// <summary>
-/// <see cref="MqttAsyncClient"/>'s in-flight window: at most the limit in paho while connected, the rest
-/// handed over in call order as places free, everything at once while disconnected, and places held by
-/// QoS 2 publications that the broker answered with PUBACK counted until a clean session.
+/// <see cref="MqttAsyncClient"/>'s in-flight window above paho's: every publication to paho at once while no
+/// place is stuck (paho's window is the window), places held by QoS 2 publications that the broker answered
+/// with PUBACK counted until a clean session and holding QoS 1 and 2 back, a buffer that deletes the oldest
+/// holding every QoS beyond its size while connected, the held ones handed over in call order as places
+/// free, and everything at once while disconnected.
 /// </summary>
 public sealed class AsyncPublishWindowTests
 {
@@ -25,6 +27,10 @@ public sealed class AsyncPublishWindowTests
         // Where paho's MQTTAsync_sendMessage would be.
         window = new AsyncPublishWindow(1, publication => handed.Writer.TryWrite(publication));
     }
+
+    /// <summary>A window for an offline buffer of <paramref name="size"/> that deletes the oldest.</summary>
+    private void Buffered(int size) =>
+        window = new AsyncPublishWindow(1, publication => handed.Writer.TryWrite(publication), bufferLimit: size);
 
     /// <summary>Connected: the limit applies.</summary>
     private void Connected(int limit)
@@ -47,15 +53,53 @@ public sealed class AsyncPublishWindowTests
         Assert.That(handed.Reader.WaitToReadAsync().AsTask().Wait(100), Is.False, "handed to paho while the window was full");
 
     [Test]
-    public void ConnectedAtMostTheLimitGoesAtOnce()
+    public void ConnectedEveryQos1PublicationGoesToPahoAtOnceBeyondTheLimit()
     {
         Connected(2);
 
-        Assert.That(window.TryEnter(MqttQos.AtLeastOnce), Is.True);
+        Assert.That(Enumerable.Range(0, 50).All(_ => window.TryEnter(MqttQos.AtLeastOnce)), Is.True, "paho's own window holds what is beyond the limit, in its persisted queue");
+    }
+
+    [Test]
+    public void AQos2PublicationGoesOnlyIntoAFreePlaceOfPahosWindowAndHoldsQos1BackMeanwhile()
+    {
+        Connected(2);
+        Assert.That(Enumerable.Range(0, 3).All(_ => window.TryEnter(MqttQos.AtLeastOnce)), Is.True);
+
+        Assert.That(window.TryEnter(MqttQos.ExactlyOnce), Is.False, "it would wait in paho's queue, where stuck places could hold it for ever");
+        window.Exit(MqttQos.AtLeastOnce);
+        window.Exit(MqttQos.AtLeastOnce);
         Assert.That(window.TryEnter(MqttQos.ExactlyOnce), Is.True);
-        Assert.That(window.TryEnter(MqttQos.AtLeastOnce), Is.False);
-        window.Exit();
+        Assert.That(window.TryEnter(MqttQos.AtLeastOnce), Is.False, "the QoS 2 one may yet be stuck");
+        window.Exit(MqttQos.ExactlyOnce);
         Assert.That(window.TryEnter(MqttQos.AtLeastOnce), Is.True);
+        Assert.That(window.TryEnter(MqttQos.AtLeastOnce), Is.True, "no QoS 2 one unfinished: QoS 1 goes at once again");
+    }
+
+    [Test]
+    public void ABufferThatDeletesTheOldestHoldsEveryQosBeyondItsSizeWhileConnected()
+    {
+        Buffered(2);
+        Connected(10);
+
+        Assert.That(window.TryEnter(MqttQos.AtMostOnce), Is.True);
+        Assert.That(window.TryEnter(MqttQos.AtLeastOnce), Is.True);
+        Assert.That(window.TryEnter(MqttQos.AtMostOnce), Is.False, "paho would drop the oldest unsent one to take a third");
+        window.Exit(MqttQos.AtLeastOnce);
+        Assert.That(window.TryEnter(MqttQos.ExactlyOnce), Is.True);
+    }
+
+    [Test]
+    public void AStuckPlaceHoldsQos1And2BackWhileThePlacesInUseFillTheWindow()
+    {
+        Connected(2);
+        Assert.That(window.TryEnter(MqttQos.ExactlyOnce), Is.True);
+        window.ExitStuck(window.Session);
+
+        Assert.That(window.TryEnter(MqttQos.AtLeastOnce), Is.True);
+        Assert.That(window.TryEnter(MqttQos.AtLeastOnce), Is.False, "paho would queue it behind its full window");
+        window.Exit(MqttQos.AtLeastOnce);
+        Assert.That(window.TryEnter(MqttQos.ExactlyOnce), Is.True);
     }
 
     [Test]
@@ -69,6 +113,7 @@ public sealed class AsyncPublishWindowTests
     [Test]
     public void WaitingPublicationsGoInCallOrderAsPlacesFree()
     {
+        Buffered(1);
         Connected(1);
         Assert.That(window.TryEnter(MqttQos.AtLeastOnce), Is.True);
         QueuedPublication[] waiting = [Queued("1"), Queued("2"), Queued("3")];
@@ -76,7 +121,7 @@ public sealed class AsyncPublishWindowTests
             window.Enqueue(publication);
         NothingMoreHandedOver();
 
-        window.Exit();
+        window.Exit(MqttQos.AtLeastOnce);
         QueuedPublication first = NextHandedOver();
         NothingMoreHandedOver();
         // paho completes the first: its operation gives its place back, and the next goes.
@@ -103,6 +148,7 @@ public sealed class AsyncPublishWindowTests
     [Test]
     public void TheConnectionsEndHandsEveryWaitingPublicationToPahoInOrder()
     {
+        Buffered(1);
         Connected(1);
         Assert.That(window.TryEnter(MqttQos.AtLeastOnce), Is.True);
         window.Enqueue(Queued("1"));
@@ -116,11 +162,14 @@ public sealed class AsyncPublishWindowTests
     [Test]
     public void ARaisedLimitLetsWaitingPublicationsGo()
     {
-        Connected(1);
+        Connected(2);
+        Assert.That(window.TryEnter(MqttQos.ExactlyOnce), Is.True);
+        window.ExitStuck(window.Session);
         Assert.That(window.TryEnter(MqttQos.AtLeastOnce), Is.True);
         window.Enqueue(Queued("1"));
+        NothingMoreHandedOver();
 
-        window.SetLimit(2);
+        window.SetLimit(3);
 
         Assert.That(NextHandedOver().Topic, Is.EqualTo("1"));
     }
@@ -146,10 +195,13 @@ public sealed class AsyncPublishWindowTests
     [Test]
     public void AWaitingPublicationIsRefusedOnceStuckPlacesFillTheWindow()
     {
-        Connected(1);
+        Connected(2);
+        Assert.That(window.TryEnter(MqttQos.ExactlyOnce), Is.True);
+        window.ExitStuck(window.Session);
         Assert.That(window.TryEnter(MqttQos.ExactlyOnce), Is.True);
         QueuedPublication waiting = Queued("1");
         window.Enqueue(waiting);
+        NothingMoreHandedOver();
 
         window.ExitStuck(window.Session);
 
@@ -179,6 +231,7 @@ public sealed class AsyncPublishWindowTests
     [Test]
     public void APublicationCancelledWhileItWaitsNeverReachesPaho()
     {
+        Buffered(1);
         Connected(1);
         Assert.That(window.TryEnter(MqttQos.AtLeastOnce), Is.True);
         using var cancellation = new CancellationTokenSource();
@@ -187,7 +240,7 @@ public sealed class AsyncPublishWindowTests
         window.Enqueue(Queued("next"));
 
         cancellation.Cancel();
-        window.Exit();
+        window.Exit(MqttQos.AtLeastOnce);
 
         Assert.That(Bounded.Failure(cancelled.Operation.Task, "the cancellation"), Is.InstanceOf<OperationCanceledException>().With.Message.Contain("never reached paho"));
         Assert.That(NextHandedOver().Topic, Is.EqualTo("next"));

@@ -3,17 +3,16 @@ using PahoSharp.Native;
 namespace PahoSharp.Interop.Async;
 
 /// <summary>
-/// Keeps at most the in-flight limit of QoS 1 and 2 publications in paho's <c>MQTTAsync</c> queue while
-/// connected (and of QoS 0 ones too, with an offline buffer that deletes the oldest: see
-/// <c>AsyncPublisher.WindowLimit</c>). Up to paho 1.3.13 the send thread was woken when a command was added or a
-/// connection made, not when an acknowledgement freed a place in its window: with more publications
-/// queued than the window held, the rest waited up to 1 s each time the window filled (measured on
-/// 1.3.12: 300 QoS 1 publications with a window of 10 took 30 s). paho 1.3.14 wakes it on PUBACK and
-/// PUBCOMP (measured on 1.3.15, 2026-12-07: the same 300 queued at once in 0.07 to 0.19 s), so this
-/// window is now kept for what it also does: the stuck QoS 2 places below, the account of a buffer
-/// that deletes the oldest, and cancelling a publication that has not reached paho. A publication here
-/// waits for a place, woken by the completion that frees one. While disconnected (<see cref="Open"/>),
-/// publications go to paho at once (its offline buffer), and count.
+/// What <c>MqttAsyncClient</c> keeps of an in-flight window above paho's own. paho 1.3.15 queues every
+/// publication it is given, sends QoS 1 and 2 ones as its window (<c>maxInflight</c>) frees, wakes its send
+/// thread on PUBACK and PUBCOMP, and persists the queued ones in a store (docs/async-client.md, "What paho
+/// does with publications beyond its window"): so QoS 0 and 1 publications go to paho at once, in call
+/// order, and a crash loses none that was handed over. Held here, in a queue handed over in call order,
+/// is only what paho cannot decide: a publication that a stuck place (below) could hold in paho's queue
+/// for ever, and, with an offline buffer that deletes the oldest, every publication beyond the buffer's
+/// size while connected (paho counts every queued publication against <c>maxBufferedMessages</c> and
+/// would drop the oldest even then). While disconnected (<see cref="Open"/>), publications go to paho at
+/// once (its offline buffer), and count.
 /// </summary>
 /// <remarks>
 /// Waiting publications go to paho in call order, as MQTT keeps the order of one client's messages: one
@@ -21,9 +20,12 @@ namespace PahoSharp.Interop.Async;
 /// and no publication passes the queue while it holds any or is being drained.
 /// <para>
 /// A QoS 2 publication that the broker answered with PUBACK keeps its place in paho's window until a
-/// clean session empties it (<see cref="PublishOperation"/>): such stuck places count against QoS 1 and
-/// 2 publications (paho holds those back while its window is full; QoS 0 goes regardless), and once they
-/// fill the window, QoS 1 and 2 publications are refused at once rather than held until then.
+/// clean session empties it (<see cref="PublishOperation"/>), and paho serves a client's commands in
+/// order: a publication queued in paho behind a window full of stuck places would wait, with everything
+/// after it, until then. So a QoS 2 publication, and a QoS 1 one while a QoS 2 one is unfinished or a place
+/// stuck, goes to paho only into a free place of its window (the places in use and the stuck ones below
+/// the limit), and once the stuck ones fill the window, QoS 1 and 2 publications are refused at once
+/// (<see cref="MqttErrorCode.InflightWindowFull"/>).
 /// </para>
 /// </remarks>
 internal sealed class AsyncPublishWindow : IThreadPoolWorkItem
@@ -31,22 +33,29 @@ internal sealed class AsyncPublishWindow : IThreadPoolWorkItem
     private readonly Lock gate = new();
     private readonly Queue<QueuedPublication> waiting = new();
     private readonly Action<QueuedPublication> handOver;
+    private readonly int? bufferLimit;
     private int limit;
     private int used;
+    private int exactlyOnce;
     private int stuck;
     private long session;
     private bool open = true;
     private bool draining;
 
-    /// <param name="limit">The first limit, until a connect sets its own.</param>
+    /// <param name="limit">The first in-flight limit, until a connect sets its own.</param>
     /// <param name="handOver">Gives a publication that waited to paho; called on a pool thread, in call order, its place taken.</param>
-    public AsyncPublishWindow(int limit, Action<QueuedPublication> handOver)
+    /// <param name="bufferLimit">
+    /// With an offline buffer that deletes the oldest, its size: while connected, at most this many
+    /// publications of every QoS are unfinished in paho, so that paho never drops one; null otherwise.
+    /// </param>
+    public AsyncPublishWindow(int limit, Action<QueuedPublication> handOver, int? bufferLimit = null)
     {
         this.limit = limit;
         this.handOver = handOver;
+        this.bufferLimit = bufferLimit;
     }
 
-    /// <summary>Sets the limit: the connect's <see cref="ConnectOptions.MaxInflight"/>, lowered by an MQTT 5 broker's Receive Maximum.</summary>
+    /// <summary>Sets the in-flight limit: the connect's <see cref="ConnectOptions.MaxInflight"/>, lowered by an MQTT 5 broker's Receive Maximum.</summary>
     public void SetLimit(int value)
     {
         lock (gate)
@@ -80,7 +89,7 @@ internal sealed class AsyncPublishWindow : IThreadPoolWorkItem
         {
             if (waiting.Count > 0 || draining || !HasRoom(qos))
                 return false;
-            used++;
+            Take(qos);
             return true;
         }
     }
@@ -96,11 +105,13 @@ internal sealed class AsyncPublishWindow : IThreadPoolWorkItem
     }
 
     /// <summary>Gives a place back (the publication completed, failed, or was refused); often on paho's callback thread.</summary>
-    public void Exit()
+    public void Exit(MqttQos qos)
     {
         lock (gate)
         {
             used--;
+            if (qos == MqttQos.ExactlyOnce)
+                exactlyOnce--;
             DrainIfWaiting();
         }
     }
@@ -114,6 +125,7 @@ internal sealed class AsyncPublishWindow : IThreadPoolWorkItem
         lock (gate)
         {
             used--;
+            exactlyOnce--;
             if (seenIn == session)
                 stuck++;
             DrainIfWaiting();
@@ -179,7 +191,7 @@ internal sealed class AsyncPublishWindow : IThreadPoolWorkItem
                     continue;
                 refused = Refuses(next.Operation.Qos) ? Full() : null;
                 if (refused is null)
-                    used++;
+                    Take(next.Operation.Qos);
                 return next;
             }
             draining = false;
@@ -188,8 +200,29 @@ internal sealed class AsyncPublishWindow : IThreadPoolWorkItem
         }
     }
 
-    /// <summary>A QoS 0 publication is not held back by paho's window, so stuck places leave it room.</summary>
-    private bool HasRoom(MqttQos qos) => open || used + (qos == MqttQos.AtMostOnce ? 0 : stuck) < limit;
+    private void Take(MqttQos qos)
+    {
+        used++;
+        if (qos == MqttQos.ExactlyOnce)
+            exactlyOnce++;
+    }
+
+    /// <summary>
+    /// Connected, a publication goes to paho unless a buffer that deletes the oldest is full, or it would
+    /// wait in paho's queue where a stuck place could hold it for ever: a QoS 2 one, or a QoS 1 one while a
+    /// QoS 2 one is unfinished or a place stuck, goes only into a free place of paho's window. A QoS 0 one
+    /// is not held back by paho's window.
+    /// </summary>
+    private bool HasRoom(MqttQos qos)
+    {
+        if (open || qos == MqttQos.AtMostOnce)
+            return open || bufferLimit is not { } size || used < size;
+        if (bufferLimit is { } buffer && used >= buffer)
+            return false;
+        if (qos == MqttQos.AtLeastOnce && stuck == 0 && exactlyOnce == 0)
+            return true;
+        return used + stuck < limit;
+    }
 
     private bool Refuses(MqttQos qos) => !open && qos != MqttQos.AtMostOnce && stuck >= limit;
 

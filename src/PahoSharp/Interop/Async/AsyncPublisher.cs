@@ -5,9 +5,10 @@ using PahoSharp.Telemetry;
 namespace PahoSharp.Interop.Async;
 
 /// <summary>
-/// One <c>MQTTAsync</c> client's publish pipeline: the in-flight window (<see cref="AsyncPublishWindow"/>)
-/// with its queue of publications waiting for a place, and, with an offline buffer that deletes the
-/// oldest, the account of what paho holds (<see cref="DropOldestBuffer"/>) and the wait for room while
+/// One <c>MQTTAsync</c> client's publish pipeline. Publications go to paho at once, in call order, and
+/// paho's window is the in-flight window; <see cref="AsyncPublishWindow"/> holds back only what paho cannot
+/// decide (stuck QoS 2 places; a buffer that deletes the oldest, full while connected), and, with such a
+/// buffer, the account of what paho holds (<see cref="DropOldestBuffer"/>) waits for room while
 /// connected. The window hands waiting publications back to this pipeline, never to the public client.
 /// </summary>
 internal sealed class AsyncPublisher
@@ -29,14 +30,14 @@ internal sealed class AsyncPublisher
         Version = version;
         if (offlineBuffer is { DeleteOldest: true } buffer)
             dropOldest = new DropOldestBuffer(buffer.MaxMessages);
-        window = new AsyncPublishWindow(10, HandOver);
+        window = new AsyncPublishWindow(10, HandOver, dropOldest?.MaxMessages);
         pahoPending = paho.ReadPendingTokens;
     }
 
     private MqttVersion Version { get; }
 
     /// <summary>A connect starts: the window's limit is its in-flight limit.</summary>
-    public void SetLimit(int maxInflight) => window.SetLimit(WindowLimit(maxInflight));
+    public void SetLimit(int maxInflight) => window.SetLimit(maxInflight);
 
     /// <summary>paho emptied its in-flight window for a clean session (<see cref="AsyncPublishWindow.SessionEmptied"/>).</summary>
     public void SessionEmptied() => window.SessionEmptied();
@@ -44,7 +45,7 @@ internal sealed class AsyncPublisher
     /// <summary>A connection was made: the window's limit applies again.</summary>
     public void Connected() => window.Close();
 
-    /// <summary>The connection ended: what waits for a place goes to paho, which buffers or refuses it; a wait for room ends.</summary>
+    /// <summary>The connection ended: what the window holds back goes to paho, which buffers or refuses it; a wait for room ends.</summary>
     public void Disconnected()
     {
         window.Open();
@@ -66,7 +67,7 @@ internal sealed class AsyncPublisher
         ClientCore.CheckProperties(Version, properties, PropertyPacket.Publish, nameof(properties));
         core.ThrowIfDisposed();
         var measure = new PublishMeasure(ClientTelemetry.PublishStarting(), telemetry.StartPublish(topic, qos, retained, payload.Length));
-        // A buffer that deletes the oldest holds QoS 0 in the window too, so that paho never drops while connected.
+        // A buffer that deletes the oldest counts QoS 0 in the window too, so that paho never drops while connected.
         if (qos == MqttQos.AtMostOnce && dropOldest is null)
             return PublishNow(topic, payload.Span, qos, retained, properties, measure, placed: false, cancellationToken).WaitAsync(cancellationToken);
         if (window.Refusal(qos) is { } full)
@@ -77,20 +78,13 @@ internal sealed class AsyncPublisher
         }
         if (window.TryEnter(qos))
             return PublishNow(topic, payload.Span, qos, retained, properties, measure, placed: true, cancellationToken).WaitAsync(cancellationToken);
-        // The window is full, or others wait ahead: the caller's memory may change once this returns, so keep a copy.
+        // Stuck places or a full buffer hold publications back, or others wait ahead: the caller's memory may change once this returns, so keep a copy.
         var operation = PublishOperation.Rent(operations, qos, telemetry, payload.Length, measure, pahoPending);
         var waiting = new QueuedPublication(operation, topic, payload.ToArray(), retained, properties, measure);
         waiting.CancelWith(cancellationToken);
         window.Enqueue(waiting);
         return operation.Task.WaitAsync(cancellationToken);
     }
-
-    /// <summary>
-    /// The window's limit for a connection's in-flight limit: with a buffer that deletes the oldest, also at
-    /// most its size, so that while connected paho never holds so many unsent publications that it would
-    /// drop one: the option drops what waits while disconnected.
-    /// </summary>
-    private int WindowLimit(int maxInflight) => dropOldest is null ? maxInflight : Math.Min(maxInflight, dropOldest.MaxMessages);
 
     /// <summary>Hands a publication to paho, or, with a buffer that deletes the oldest and is full while connected, waits for room first.</summary>
     /// <param name="topic">The topic name.</param>
@@ -160,7 +154,7 @@ internal sealed class AsyncPublisher
     /// While connected, a full buffer that deletes the oldest waits for a publication to finish: the
     /// option drops what waits for a connection, not what is being sent. Once disconnected, paho
     /// buffers and drops as asked, and calls the dropped one back failed. The
-    /// window (<see cref="WindowLimit"/>) makes this rare: it is for a publication let through the window
+    /// window (its buffer limit) makes this rare: it is for a publication let through the window
     /// while disconnected that reaches paho only after a reconnect.
     /// </summary>
     private async Task PublishWhenBufferHasRoomAsync(DropOldestBuffer buffer, PublishOperation operation, string topic, byte[] payload, MqttQos qos, bool retained, MqttProperties? properties, PublishMeasure measure, CancellationToken cancellationToken)

@@ -158,7 +158,7 @@ internal sealed unsafe class PublishOperation : AsyncOperation, IThreadPoolWorkI
         ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
     }
 
-    private void GivePlaceBack() => Interlocked.Exchange(ref place, null)?.Exit();
+    private void GivePlaceBack() => Interlocked.Exchange(ref place, null)?.Exit(Qos);
 
     private void Succeed(MqttPublishResult result)
     {
