@@ -1,5 +1,5 @@
-/* native/paho-patches/0011: paho's Heap_get_info counts the bytes paho holds, exactly, in the build
- * that PahoSharp ships (PAHO_HIGH_PERFORMANCE: no heap tracking) as in paho's default build (tracking).
+/* native/paho-patches/0011: paho's Heap_get_info counts the bytes paho holds, exactly, in a
+ * PAHO_HIGH_PERFORMANCE build (no heap tracking) as in paho's default build (tracking).
  * PahoSharp's leak tests read this count. Checks: a block from MQTTAsync_malloc is counted (at least
  * its size) and uncounted when MQTTAsync_free gives it back; a client counts while it exists; after
  * 100 create/destroy cycles the count is where it was after the first; a block not given back stays
