@@ -4,9 +4,10 @@ using PahoSharp.Native;
 namespace PahoSharp.Tests.Infrastructure;
 
 /// <summary>
-/// paho's own count of the bytes it has allocated and not freed, per library: Debian's paho tracks its
-/// heap, and exports <c>Heap_get_info</c> (not in its public headers). Exact where resident memory is
-/// noisy: a lifecycle test expects it back where it was once every client is gone.
+/// paho's own count of the bytes it has allocated and not freed, per library, from <c>Heap_get_info</c>
+/// (exported, not in paho's public headers): kept by paho's heap tracking in its default build, and by
+/// patch 0011's counter in a <c>PAHO_HIGH_PERFORMANCE</c> build (docs/native.md). Exact where
+/// resident memory is noisy: a lifecycle test expects it back where it was once every client is gone.
 /// </summary>
 internal static unsafe class PahoHeap
 {
