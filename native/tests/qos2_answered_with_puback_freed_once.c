@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <MQTTAsync.h>
 #include "discard_message.h"
+#include "loopback_listener.h"
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -90,16 +91,10 @@ static void* serve(void* argument)
 
 int main(void)
 {
-	int listener = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in address = { 0 };
-	address.sin_family = AF_INET;
-	address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	socklen_t length = sizeof address;
-	if (listener < 0 || bind(listener, (struct sockaddr*)&address, sizeof address) != 0 || listen(listener, 1) != 0
-		|| getsockname(listener, (struct sockaddr*)&address, &length) != 0)
-		return 2;
 	char uri[64];
-	snprintf(uri, sizeof uri, "tcp://127.0.0.1:%d", ntohs(address.sin_port));
+	int listener = listen_on_loopback(uri, sizeof uri);
+	if (listener < 0)
+		return 2;
 	pthread_t server;
 	pthread_create(&server, NULL, serve, &listener);
 
