@@ -11,8 +11,9 @@ namespace PahoSharp.Interop;
 /// "Posting connect semaphore for client ID rc ERRNO" (<c>MQTTClient</c>'s socket error, by client);
 /// "New socket N for ADDRESS, port P" and "Socket error TEXT(ERRNO) in connect for socket N"
 /// (a <c>connect()</c> that failed at once, by address and port); "getaddrinfo failed for addr NAME"
-/// (an unknown name); and "&lt; MQTTAsync_connecting:LINE (ERRNO)", which <c>MQTTAsync</c> writes on its
-/// thread just after it called the connect's failure back (<see cref="AfterConnectingExits"/>).
+/// (an unknown name). The socket error of an <c>MQTTAsync</c> connect that failed after it started (a refused
+/// port) is in the same words: paho as released told it only in a function-exit trace line, after the failure
+/// callback and not at all without stack tracing; PahoSharp's paho logs it before the callback (patch 0013).
 /// </summary>
 internal static class ConnectErrorLog
 {
@@ -23,24 +24,14 @@ internal static class ConnectErrorLog
     private static readonly byte[] InConnect = Encoding.ASCII.GetBytes(" in connect for socket ");
     private static readonly byte[] GetAddrInfoFailed = Encoding.ASCII.GetBytes("getaddrinfo failed for addr ");
     private static readonly byte[] ConnectSemaphore = Encoding.ASCII.GetBytes("Posting connect semaphore for client ");
-    private static readonly byte[] AsyncConnectingExit = Encoding.ASCII.GetBytes("< MQTTAsync_connecting:");
-    private static readonly TimeSpan ExitWait = TimeSpan.FromMilliseconds(250);
     private static readonly Lock Gate = new();
     private static readonly Dictionary<int, (string Host, int Port)> Sockets = [];
     private static readonly List<Entry> Errors = [];
 
-    [ThreadStatic]
-    private static Action<int?>? connectingExit;
-
     /// <summary>Reads one line of paho's trace; cheap for the lines it does not want.</summary>
     public static void Observe(ReadOnlySpan<byte> line)
     {
-        if (connectingExit is { } then && line.IndexOf(AsyncConnectingExit) is var x and >= 0)
-        {
-            connectingExit = null;
-            then(LastNumberInParentheses(line[x..]));
-        }
-        else if (line.IndexOf(NewSocket) is var n and >= 0)
+        if (line.IndexOf(NewSocket) is var n and >= 0)
         {
             RememberSocket(line[(n + NewSocket.Length)..]);
         }
@@ -56,23 +47,6 @@ internal static class ConnectErrorLog
         {
             RememberUnknownName(line[(g + GetAddrInfoFailed.Length)..]);
         }
-    }
-
-    /// <summary>
-    /// Called in <c>MQTTAsync</c>'s connect failure callback, on paho's thread: <paramref name="then"/> gets
-    /// the errno that paho writes as it leaves <c>MQTTAsync_connecting</c> right after the callback, or
-    /// null if no such line comes within a quarter of a second.
-    /// </summary>
-    public static void AfterConnectingExits(Action<int?> then)
-    {
-        int called = 0;
-        void Once(int? errno)
-        {
-            if (Interlocked.Exchange(ref called, 1) == 0)
-                then(errno);
-        }
-        connectingExit = Once;
-        _ = Task.Delay(ExitWait).ContinueWith(_ => Once(null), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
     /// <summary>The last cause logged for <paramref name="host"/> and <paramref name="port"/>, or for the client <paramref name="clientId"/>, since <paramref name="since"/> (<see cref="Environment.TickCount64"/>); or null.</summary>
@@ -172,12 +146,6 @@ internal static class ConnectErrorLog
         if (port >= 0 && address.EndsWith(suffix, StringComparison.Ordinal))
             address = address[..^suffix.Length];
         return address.StartsWith('[') && address.EndsWith(']') ? address[1..^1] : address;
-    }
-
-    private static int? LastNumberInParentheses(ReadOnlySpan<byte> line)
-    {
-        int open = line.LastIndexOf((byte)'(');
-        return open < 0 ? null : LastNumber(line[(open + 1)..]);
     }
 
     private static void Add(Entry entry)

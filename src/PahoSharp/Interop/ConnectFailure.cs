@@ -33,14 +33,13 @@ internal static class ConnectFailure
     /// <summary>A connect that <c>MQTTAsync_connect</c> failed with paho's own (negative) code and message.</summary>
     /// <param name="code">paho's code.</param>
     /// <param name="pahoMessage">paho's message ("TCP/TLS connect failure", "TCP connect timeout", ...).</param>
-    /// <param name="errno">The socket's error, when paho's trace told it.</param>
     /// <param name="uris">The URIs as the caller wrote them.</param>
     /// <param name="pahoUris">The same as paho was given them.</param>
     /// <param name="timeout">The connect timeout.</param>
     /// <param name="started">When the connect started (<see cref="Environment.TickCount64"/>).</param>
-    public static MqttException Async(int code, string? pahoMessage, int? errno, IReadOnlyList<ParsedServerUri> uris, IReadOnlyList<string> pahoUris, TimeSpan timeout, long started)
+    public static MqttException Async(int code, string? pahoMessage, IReadOnlyList<ParsedServerUri> uris, IReadOnlyList<string> pahoUris, TimeSpan timeout, long started)
     {
-        string? logged = errno is > 0 ? ConnectErrorLog.Describe(errno.Value) : LoggedCause(null, pahoUris, started);
+        string? logged = LoggedCause(null, pahoUris, started);
         bool timedOut = logged is null && pahoMessage == "TCP connect timeout";
         return MqttException.ConnectFailed(code, async: true, Names(uris), Cause(logged, timedOut, timeout, uris), pahoMessage);
     }

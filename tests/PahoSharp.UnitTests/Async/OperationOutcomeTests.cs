@@ -149,7 +149,7 @@ public sealed unsafe class OperationOutcomeTests
     [Test]
     public void AnMqtt311ConnectRefusalIsTheConnackCode()
     {
-        var operation = new ConnectOperation(owner, uri => uri, (code, message, errno) => MqttException.FromAsync(code, "connect", message));
+        var operation = new ConnectOperation(owner, uri => uri, (code, message) => MqttException.FromAsync(code, "connect", message));
 
         FakePahoAsync.Fail(operation, new MQTTAsync_failureData { code = 4 });
 
@@ -161,7 +161,7 @@ public sealed unsafe class OperationOutcomeTests
     [Test]
     public void AConnectSuccessReportsTheServerVersionAndSession()
     {
-        var operation = new ConnectOperation(owner, uri => "reported:" + uri, (code, message, errno) => MqttException.FromAsync(code, "connect", message));
+        var operation = new ConnectOperation(owner, uri => "reported:" + uri, (code, message) => MqttException.FromAsync(code, "connect", message));
         nint uri = Marshal.StringToCoTaskMemUTF8("tcp://10.0.0.1:1883");
         try
         {

@@ -102,7 +102,7 @@ internal sealed class AsyncConnector(
         bool ownUriAsIs = options.ServerUris.Count == 0 && resolved[0] == clientUri;
         var writer = new AsyncConnectOptionsWriter(options, version, ownUriAsIs ? [] : resolved, timeLeft);
         var operation = new ConnectOperation(operations, ReportedUriOf,
-            (code, message, errno) => ConnectFailure.Async(code, message, errno, uris, resolved, options.ConnectTimeout, started));
+            (code, message) => ConnectFailure.Async(code, message, uris, resolved, options.ConnectTimeout, started));
         connectUris = uris;
         pahoUris = resolved;
         publisher.SetLimit(options.MaxInflight);

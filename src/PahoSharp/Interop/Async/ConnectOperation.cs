@@ -6,25 +6,9 @@ namespace PahoSharp.Interop.Async;
 /// <summary><c>MQTTAsync_connect</c>: completes with the server connected to, the MQTT version and session present.</summary>
 /// <param name="owner">The client's operations.</param>
 /// <param name="reportedUri">The URI as the caller wrote it, for the one paho reports.</param>
-/// <param name="explain">paho's bare failure (<c>MQTTASYNC_FAILURE</c>), its message and the socket's errno if known, said with the URIs and the cause (<see cref="ConnectFailure"/>).</param>
-internal sealed unsafe class ConnectOperation(AsyncOperationSet owner, Func<string, string> reportedUri, Func<int, string?, int?, MqttException> explain) : AsyncOperation<MqttConnectResult>("connect", owner)
+/// <param name="explain">paho's bare failure (<c>MQTTASYNC_FAILURE</c>) and its message, said with the URIs and the cause (<see cref="ConnectFailure"/>).</param>
+internal sealed unsafe class ConnectOperation(AsyncOperationSet owner, Func<string, string> reportedUri, Func<int, string?, MqttException> explain) : AsyncOperation<MqttConnectResult>("connect", owner)
 {
-    private const string SocketFailure = "TCP/TLS connect failure";
-
-    /// <summary>
-    /// A socket that failed to connect: paho read its errno (refused, unreachable, ...) but writes it only to
-    /// its trace, as it leaves <c>MQTTAsync_connecting</c> just after this callback; the failure waits for that line.
-    /// </summary>
-    protected override void OnFailed(int code, int reasonCode, string? reasonString, string? message, bool mqtt5)
-    {
-        if (message == SocketFailure && Outcomes.IsBareAsyncFailure(code, reasonCode, mqtt5))
-        {
-            ConnectErrorLog.AfterConnectingExits(errno => Fail(explain(code, message, errno)));
-            return;
-        }
-        base.OnFailed(code, reasonCode, reasonString, message, mqtt5);
-    }
-
     protected override void OnSucceeded(MQTTAsync_successData5* data) =>
         Complete(Result(data->alt.connect.serverURI, data->alt.connect.MQTTVersion, data->alt.connect.sessionPresent)
             with { Properties = Properties.PropertiesReader.Read(&data->properties) });
@@ -38,7 +22,7 @@ internal sealed unsafe class ConnectOperation(AsyncOperationSet owner, Func<stri
         if (Outcomes.ConnackRefusal(code, mqtt5) is { } refused)
             return refused;
         if (Outcomes.IsBareAsyncFailure(code, reasonCode, mqtt5))
-            return explain(code, message, null);
+            return explain(code, message);
         return base.Failure(code, reasonCode, reasonString, message, mqtt5);
     }
 
