@@ -99,12 +99,13 @@ patched_bin="$root/artifacts/cmake/bin"
 cmp -s "$patched_lib/libpaho-mqtt3as.so.1" "$root/artifacts/paho/runtimes/$(prop PahoRid)/native/libpaho-mqtt3as.so.1" \
   || { echo "bench: $patched_lib is not the paho that setup.sh staged; rebuild the benchmarks" >&2; exit 1; }
 
-# paho 1.3.15 as released, for the extra columns: the same CMake build with the patches off.
+# paho 1.3.15 as released, for the extra columns: the same CMake build with the patches off and paho's
+# default build flags (tracing and heap tracking on), what a user of paho as released runs.
 unpatched="$root/artifacts/paho-unpatched"
 unpatched_lib="$unpatched/stage/runtimes/$(prop PahoRid)/native"
 unpatched_bin="$unpatched/cmake/bin"
 if ((table)); then
-  cmake -S "$root" -B "$unpatched/cmake" -DCMAKE_BUILD_TYPE=Release -DPAHOSHARP_PAHO_PATCHES=OFF \
+  cmake -S "$root" -B "$unpatched/cmake" -DCMAKE_BUILD_TYPE=Release -DPAHOSHARP_PAHO_PATCHES=OFF -DPAHOSHARP_PAHO_HIGH_PERFORMANCE=OFF \
     -DPAHOSHARP_STAGE_DIR="$unpatched/stage" >"$unpatched.log" 2>&1 || { tail -20 "$unpatched.log" >&2; exit 1; }
   cmake --build "$unpatched/cmake" -j "$(nproc)" --target paho_bench paho_async_bench paho_stage >>"$unpatched.log" 2>&1 \
     || { tail -20 "$unpatched.log" >&2; exit 1; }
@@ -179,7 +180,7 @@ if ((investigate)); then
   exit 0
 fi
 
-paho_build="paho.mqtt.c $(prop PahoReportedVersion), $(prop PahoOrigin), PAHO_HIGH_PERFORMANCE $(prop PahoHighPerformance); unpatched columns: paho.mqtt.c 1.3.15 from the same archive, no patches (artifacts/paho-unpatched)"
+paho_build="paho.mqtt.c $(prop PahoReportedVersion), $(prop PahoOrigin), PAHO_HIGH_PERFORMANCE $(prop PahoHighPerformance); unpatched columns: paho.mqtt.c 1.3.15 from the same archive, no patches, paho's default build flags (artifacts/paho-unpatched)"
 
 rows=(qos0 qos0_64k qos1_w1 qos1_w10 qos2_w1 qos2_w10 qos1_w100_max10 seed connect)
 clients=(paho-c paho-c-unpatched pahosharp mqttnet paho-c-async paho-c-async-unpatched pahosharp-async)

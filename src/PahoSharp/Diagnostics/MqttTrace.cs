@@ -32,8 +32,8 @@ public static class MqttTrace
     /// <summary>
     /// Writes paho's trace to <paramref name="logger"/> (event <c>PahoTrace</c>, 1000), replacing any
     /// earlier handler: function-by-function detail (<see cref="MqttTraceLevel.Maximum"/>,
-    /// <see cref="MqttTraceLevel.Medium"/>, and <see cref="MqttTraceLevel.Minimum"/>, where paho 1.3
-    /// writes every function entry and exit) as <see cref="LogLevel.Trace"/>, packets
+    /// <see cref="MqttTraceLevel.Medium"/>, and <see cref="MqttTraceLevel.Minimum"/>, where a paho built
+    /// with its default flags writes every function entry and exit) as <see cref="LogLevel.Trace"/>, packets
     /// (<see cref="MqttTraceLevel.Protocol"/>) as <see cref="LogLevel.Debug"/>, errors (<see cref="MqttTraceLevel.Error"/>,
     /// <see cref="MqttTraceLevel.Severe"/>) as <see cref="LogLevel.Error"/>, fatal ones as
     /// <see cref="LogLevel.Critical"/>. paho is asked only for the levels the logger writes now (it

@@ -5,7 +5,11 @@ namespace PahoSharp;
 /// <summary>How much paho traces (<c>MQTTCLIENT_TRACE_LEVELS</c>); each level includes the ones above it in severity.</summary>
 public enum MqttTraceLevel
 {
-    /// <summary>Everything, including every function entry and exit.</summary>
+    /// <summary>
+    /// Everything paho traces. A paho built with its default flags also writes every function entry and
+    /// exit here (and at <see cref="Medium"/> and <see cref="Minimum"/>); the paho that PahoSharp's packages
+    /// carry is built with <c>PAHO_HIGH_PERFORMANCE</c> and writes none.
+    /// </summary>
     Maximum = (int)MQTTCLIENT_TRACE_LEVELS.MQTTCLIENT_TRACE_MAXIMUM,
 
     /// <summary>Detailed operation.</summary>
