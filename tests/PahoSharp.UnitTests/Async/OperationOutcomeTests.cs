@@ -149,7 +149,7 @@ public sealed unsafe class OperationOutcomeTests
     [Test]
     public void AnMqtt311ConnectRefusalIsTheConnackCode()
     {
-        var operation = new ConnectOperation(owner, uri => uri, (code, message) => MqttException.FromAsync(code, "connect", message));
+        var operation = new ConnectOperation(owner, uri => uri, (code, message) => MqttException.FromAsync(code, "connect", message), _ => { });
 
         FakePahoAsync.Fail(operation, new MQTTAsync_failureData { code = 4 });
 
@@ -159,9 +159,24 @@ public sealed unsafe class OperationOutcomeTests
     }
 
     [Test]
+    public void TheClientLearnsOfAConnectionBeforeItsCallerDoes()
+    {
+        // On paho's thread, before paho can report the connection lost; the task's continuations could run after that.
+        bool? completedWhenLearnt = null;
+        ConnectOperation? operation = null;
+        operation = new ConnectOperation(owner, uri => uri, (code, message) => MqttException.FromAsync(code, "connect", message),
+            _ => completedWhenLearnt = operation!.Task.IsCompleted);
+
+        FakePahoAsync.Succeed(operation, default(MQTTAsync_successData));
+
+        Assert.That(completedWhenLearnt, Is.False, "the client's state learnt of the connection before the task completed");
+        Assert.That(Bounded.Result(operation.Task, "the connect").SessionPresent, Is.False);
+    }
+
+    [Test]
     public void AConnectSuccessReportsTheServerVersionAndSession()
     {
-        var operation = new ConnectOperation(owner, uri => "reported:" + uri, (code, message) => MqttException.FromAsync(code, "connect", message));
+        var operation = new ConnectOperation(owner, uri => "reported:" + uri, (code, message) => MqttException.FromAsync(code, "connect", message), _ => { });
         nint uri = Marshal.StringToCoTaskMemUTF8("tcp://10.0.0.1:1883");
         try
         {

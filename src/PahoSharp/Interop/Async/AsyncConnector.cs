@@ -102,23 +102,21 @@ internal sealed class AsyncConnector(
         bool ownUriAsIs = options.ServerUris.Count == 0 && resolved[0] == clientUri;
         var writer = new AsyncConnectOptionsWriter(options, version, ownUriAsIs ? [] : resolved, timeLeft);
         var operation = new ConnectOperation(operations, ReportedUriOf,
-            (code, message) => ConnectFailure.Async(code, message, uris, resolved, options.ConnectTimeout, started));
+            (code, message) => ConnectFailure.Async(code, message, uris, resolved, options.ConnectTimeout, started),
+            result =>
+            {
+                // paho also empties its session when the broker had none (for automatic reconnects the connected callback does not say).
+                if (!result.SessionPresent)
+                    publisher.SessionEmptied();
+                // paho lowers its window to an MQTT 5 broker's Receive Maximum; so does this.
+                if (result.Properties?.ReceiveMaximum is { } receiveMaximum)
+                    publisher.SetLimit(Math.Min(options.MaxInflight, receiveMaximum));
+                publisher.Connected();
+            });
         connectUris = uris;
         pahoUris = resolved;
         publisher.SetLimit(options.MaxInflight);
         cleanSession = options.CleanSession;
-        _ = operation.Task.ContinueWith(
-            t =>
-            {
-                // paho also empties its session when the broker had none (for automatic reconnects the connected callback does not say).
-                if (!t.Result.SessionPresent)
-                    publisher.SessionEmptied();
-                // paho lowers its window to an MQTT 5 broker's Receive Maximum; so does this.
-                if (t.Result.Properties?.ReceiveMaximum is { } receiveMaximum)
-                    publisher.SetLimit(Math.Min(options.MaxInflight, receiveMaximum));
-                publisher.Connected();
-            },
-            CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         _ = operation.Task.ContinueWith(
             t => core.Dispatcher.PostEvent(new MqttConnectedEventArgs(t.Result)),
             CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
