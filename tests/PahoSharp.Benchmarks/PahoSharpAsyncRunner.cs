@@ -51,9 +51,12 @@ internal sealed class PahoSharpAsyncRunner(string address) : IRowRunner
         if (row.Kind == RowKind.Connect)
         {
             await ConnectCycles(warmup, Stopwatch.StartNew(), maxTime).ConfigureAwait(false);
+            PerfControl.Enable();
             var watch = Stopwatch.StartNew();
             long done = await ConnectCycles(count, watch, maxTime).ConfigureAwait(false);
-            return new RowResult(done, watch.Elapsed.TotalSeconds);
+            var connectSeconds = watch.Elapsed.TotalSeconds;
+            PerfControl.Disable();
+            return new RowResult(done, connectSeconds);
         }
 
         using var client = await ConnectAsync(row.MaxInflight).ConfigureAwait(false);
@@ -78,9 +81,11 @@ internal sealed class PahoSharpAsyncRunner(string address) : IRowRunner
         {
             await Publish(client, row, payload, warmupTasks, warmup, warm, maxTime).ConfigureAwait(false);
         }
+        PerfControl.Enable();
         var stopwatch = Stopwatch.StartNew();
         long published = await Publish(client, row, payload, tasks, count, stopwatch, maxTime).ConfigureAwait(false);
         var seconds = stopwatch.Elapsed.TotalSeconds;
+        PerfControl.Disable();
         await client.DisconnectAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
         return new RowResult(published, seconds);
     }

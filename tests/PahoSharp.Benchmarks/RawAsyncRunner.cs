@@ -66,9 +66,11 @@ internal sealed class RawAsyncRunner(string address, RawAsyncRunner.Mode mode) :
                 {
                     Publish(client, topicPtr, row, payload, warmupWindow, warmup, warm, maxTime);
                 }
+                PerfControl.Enable();
                 var stopwatch = Stopwatch.StartNew();
                 long published = Publish(client, topicPtr, row, payload, window, count, stopwatch, maxTime);
                 double seconds = stopwatch.Elapsed.TotalSeconds;
+                PerfControl.Disable();
                 NativeMemory.Free(payload);
                 return new RowResult(published, seconds);
             }

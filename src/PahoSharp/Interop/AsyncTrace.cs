@@ -15,6 +15,7 @@ namespace PahoSharp.Interop;
 internal static unsafe class AsyncTrace
 {
     private const int Minimum = (int)MQTTASYNC_TRACE_LEVELS.MQTTASYNC_TRACE_MINIMUM;
+    private const int Error = (int)MQTTASYNC_TRACE_LEVELS.MQTTASYNC_TRACE_ERROR;
     private const int Fatal = (int)MQTTASYNC_TRACE_LEVELS.MQTTASYNC_TRACE_FATAL;
 
     private static readonly Lock Gate = new();
@@ -64,6 +65,13 @@ internal static unsafe class AsyncTrace
         int level = userHandler is null ? Fatal : userLevel;
         if (socketWatches > 0)
             level = Math.Min(level, Minimum);
+        // paho's Log_setTraceLevel raises the level that decides what paho formats no higher than
+        // MQTTASYNC_TRACE_ERROR, and only by a call at ERROR or below: set FATAL alone after the socket
+        // watch's MINIMUM, paho went on formatting every MINIMUM and PROTOCOL line (vsnprintf under its
+        // log mutex, in both of its threads, several per message) that no callback gets. So ERROR
+        // first, which sets both levels, then the level wanted, which sets the callback's alone.
+        if (level > Error)
+            MQTTAsyncApi.MQTTAsync_setTraceLevel((MQTTASYNC_TRACE_LEVELS)Error);
         MQTTAsyncApi.MQTTAsync_setTraceLevel((MQTTASYNC_TRACE_LEVELS)level);
     }
 

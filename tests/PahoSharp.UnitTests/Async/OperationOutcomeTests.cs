@@ -147,6 +147,46 @@ public sealed unsafe class OperationOutcomeTests
     }
 
     [Test]
+    public void Qos2SuccessesThatArriveWhileOneIsSettledShareOneReadOfPahosTokens()
+    {
+        var window = new AsyncPublishWindow(10, _ => { });
+        window.Close();
+        using var firstReadStarted = new ManualResetEventSlim();
+        using var releaseFirstRead = new ManualResetEventSlim();
+        int reads = 0;
+        // One delegate for every publication, as the client has one.
+        Func<PendingTokens?> read = () =>
+        {
+            if (Interlocked.Increment(ref reads) == 1)
+            {
+                firstReadStarted.Set();
+                releaseFirstRead.Wait(TimeSpan.FromSeconds(10));
+            }
+            return PendingTokens.Of([23]);
+        };
+        var operations = new List<PublishOperation>();
+        for (int i = 0; i < 4; i++)
+        {
+            Assert.That(window.TryEnter(MqttQos.ExactlyOnce), Is.True);
+            var operation = NewPublish(MqttQos.ExactlyOnce, read);
+            operation.TakePlace(window);
+            operations.Add(operation);
+        }
+
+        FakePahoAsync.Succeed(operations[0], new MQTTAsync_successData5 { token = 20 });
+        Assert.That(firstReadStarted.Wait(TimeSpan.FromSeconds(10)), Is.True, "the first success is being settled");
+        for (int i = 1; i < 4; i++)
+            FakePahoAsync.Succeed(operations[i], new MQTTAsync_successData5 { token = 20 + i });
+        releaseFirstRead.Set();
+
+        for (int i = 0; i < 3; i++)
+            Assert.That(Bounded.Result(operations[i].Task, "delivery").MessageId, Is.EqualTo(20 + i));
+        var stuck = (MqttException)Bounded.Failure(operations[3].Task, "the stuck publication");
+        Assert.That(stuck.Message, Does.Contain("PUBACK"), "each is settled by its own message id");
+        Assert.That(Volatile.Read(ref reads), Is.EqualTo(2), "the three successes that came during the first read share one read");
+    }
+
+    [Test]
     public void AnMqtt311ConnectRefusalIsTheConnackCode()
     {
         var operation = new ConnectOperation(owner, uri => uri, (code, message) => MqttException.FromAsync(code, "connect", message), _ => { });

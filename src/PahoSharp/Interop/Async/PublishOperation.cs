@@ -18,12 +18,12 @@ namespace PahoSharp.Interop.Async;
 /// paho 1.3.12 to 1.3.15 calls onSuccess for a QoS 2 publication that the broker answered with PUBACK, as for QoS 1
 /// (RabbitMQ 3.10 does), yet keeps the message in its in-flight window until a clean session empties it
 /// (<c>MQTTProtocol_handlePubacks</c> lets only QoS 1 go), where after a PUBCOMP it has let it go before
-/// calling back. So a QoS 2 success is settled on a pool thread (paho's pending tokens take paho's lock,
-/// which its callback thread holds): held still, it fails and its place stays taken, as a stuck one
+/// calling back. So a QoS 2 success is settled on a pool thread (<see cref="AsyncOperationSet.Settle"/>;
+/// paho's pending tokens take paho's lock, which its callback thread holds): held still, it fails and its place stays taken, as a stuck one
 /// (<see cref="AsyncPublishWindow.ExitStuck"/>). paho never gives a held message id to another, and gives
 /// ids in turn, so a message id seen held is this publication's.
 /// </remarks>
-internal sealed unsafe class PublishOperation : AsyncOperation, IThreadPoolWorkItem
+internal sealed unsafe class PublishOperation : AsyncOperation
 {
     private readonly Operation<MqttPublishResult> completion;
     private ClientTelemetry? telemetry;
@@ -133,10 +133,13 @@ internal sealed unsafe class PublishOperation : AsyncOperation, IThreadPoolWorkI
         GivePlaceBack();
     }
 
+    /// <summary>paho's pending tokens now, read to settle a QoS 2 success (<see cref="AsyncOperationSet.Settle"/>).</summary>
+    public Func<PendingTokens?>? PahoPending => pahoPending;
+
     /// <summary>Settles a QoS 2 success on a pool thread: paho holds the message still (stuck), or let it go.</summary>
-    void IThreadPoolWorkItem.Execute()
+    /// <param name="pending">paho's pending tokens, read after this success's callback returned; null if paho could not say.</param>
+    public void Settle(PendingTokens? pending)
     {
-        PendingTokens? pending = pahoPending!();
         if (pending is not null && pending.Holds(settlingResult.MessageId))
         {
             Interlocked.Exchange(ref place, null)?.ExitStuck(settlingSession);
@@ -155,7 +158,7 @@ internal sealed unsafe class PublishOperation : AsyncOperation, IThreadPoolWorkI
             return;
         }
         settlingResult = result;
-        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        Owner.Settle(this);
     }
 
     private void GivePlaceBack() => Interlocked.Exchange(ref place, null)?.Exit(Qos);
