@@ -202,10 +202,10 @@ count() {
     qos2_w10) n=15000 ;;
     # paho as released sleeps 100 ms per message on these two rows and per connect (MQTTClient) or
     # start and stop (MQTTAsync): a handful keeps its runs short. Patched, as many as the .NET clients
-    # do, so that the JIT's warm-up does not decide the .NET clients' rates (connect: 300 for MQTTAsync).
+    # do, so that the JIT's warm-up does not decide the .NET clients' rates.
     qos1_w100_max10) [[ $2 == paho-c-unpatched ]] && n=300 || n=30000 ;;
     seed) [[ $2 == paho-c-unpatched ]] && n=10 || n=5000 ;;
-    connect) if [[ $2 == *-unpatched ]]; then ((async)) && n=10 || n=6; elif ((async)) || [[ $2 == mqttnet ]]; then n=300; else n=50; fi ;;
+    connect) if [[ $2 == *-unpatched ]]; then ((async)) && n=10 || n=6; else n=300; fi ;;
   esac
   ((quick == 0)) || n=$(((n + 9) / 10))
   echo "$n"
