@@ -13,6 +13,9 @@ namespace PahoSharp.Tests.Reliability;
 [NonParallelizable]
 public sealed class DescriptorTests : ClientTest
 {
+    /// <summary>The name (15 characters, as Linux keeps it) of the runtime's background JIT thread.</summary>
+    private const string TieredCompilationThread = ".NET Tiered Com";
+
     [Test]
     public void DisposingConnectedClientsLeaksNoDescriptorAndLeavesPahosThreadIdle()
     {
@@ -32,9 +35,15 @@ public sealed class DescriptorTests : ClientTest
         int after = ProcessResources.Capture().OpenFileDescriptors;
         Assert.That(after - before, Is.LessThanOrEqualTo(2), $"descriptors before {before}, after {Cycles} cycles {after}");
 
-        // paho's thread polls its sockets: a leaked one that is readable makes it spin.
-        TimeSpan cpu = CpuTimeOver(TimeSpan.FromSeconds(1));
-        Assert.That(cpu, Is.LessThan(TimeSpan.FromMilliseconds(300)), "the process stays idle with one idle client");
+        // paho's thread polls its sockets: a leaked one that is readable makes it spin. The runtime's
+        // tiered JIT may still be compiling the cycles' hot methods (0.33 to 0.35 s of this window once
+        // paho's connect no longer took 10 ms steps): its thread is not counted.
+        var ticks = ThreadTicks();
+        Thread.Sleep(TimeSpan.FromSeconds(1));
+        var busiest = Busiest(ticks, ThreadTicks()).Where(t => t.Name != TieredCompilationThread).ToList();
+        TimeSpan cpu = TimeSpan.FromMilliseconds(busiest.Sum(t => t.Milliseconds));
+        Assert.That(cpu, Is.LessThan(TimeSpan.FromMilliseconds(300)),
+            () => $"the process stays idle with one idle client; the busiest threads: {string.Join(", ", busiest.Take(5).Select(t => $"\"{t.Name}\" {t.Milliseconds} ms"))}");
         Assert.That(keeper.IsConnected, Is.True);
     }
 
@@ -44,14 +53,34 @@ public sealed class DescriptorTests : ClientTest
         client.Connect(new ConnectOptions());
     }
 
-    private static TimeSpan CpuTimeOver(TimeSpan window)
+    /// <summary>Each thread's name and CPU time so far, in clock ticks (/proc/self/task/TID/stat: utime + stime).</summary>
+    private static Dictionary<string, (string Name, long Ticks)> ThreadTicks()
     {
-        using var process = Process.GetCurrentProcess();
-        TimeSpan start = process.TotalProcessorTime;
-        Thread.Sleep(window);
-        process.Refresh();
-        return process.TotalProcessorTime - start;
+        var ticks = new Dictionary<string, (string, long)>();
+        foreach (string task in Directory.EnumerateDirectories("/proc/self/task"))
+        {
+            try
+            {
+                string stat = File.ReadAllText(Path.Combine(task, "stat"));
+                int close = stat.LastIndexOf(')');
+                string name = stat[(stat.IndexOf('(') + 1)..close];
+                string[] fields = stat[(close + 2)..].Split(' ');
+                ticks[Path.GetFileName(task)] = (name, long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture));
+            }
+            catch (IOException)
+            {
+                // A thread that ended meanwhile.
+            }
+        }
+        return ticks;
     }
+
+    /// <summary>The threads that used CPU between two <see cref="ThreadTicks"/>, busiest first (a tick is 10 ms).</summary>
+    private static IEnumerable<(string Name, long Milliseconds)> Busiest(Dictionary<string, (string Name, long Ticks)> before, Dictionary<string, (string Name, long Ticks)> after) =>
+        after
+            .Select(t => (t.Value.Name, Milliseconds: 10 * (t.Value.Ticks - (before.TryGetValue(t.Key, out var b) ? b.Ticks : 0))))
+            .Where(t => t.Milliseconds > 0)
+            .OrderByDescending(t => t.Milliseconds);
 
     [Test]
     public void AProcessStartedWhileConnectedInheritsNoBrokerConnection()
