@@ -327,7 +327,7 @@ internal sealed class DeliveryTracker : IThreadPoolWorkItem
         {
             verificationQueued = false;
             checkedLedger = ledger;
-            asked = checkedLedger.IdsIn(DeliveryState.Unverified);
+            asked = checkedLedger.TakeUnverified();
         }
         if (asked.Count == 0)
             return;
