@@ -248,8 +248,17 @@ internal sealed class DeliveryTracker : IThreadPoolWorkItem
             return true;
         long deadline = timeout == System.Threading.Timeout.InfiniteTimeSpan ? long.MaxValue : Environment.TickCount64 + (long)timeout.TotalMilliseconds;
         Waiter waiter = threadWaiter ??= new Waiter();
+        bool verify = false;
         while (true)
         {
+            // Acknowledged, but only paho's list tells how (QoS 2, MQTT 3.1.1): this thread asks it,
+            // rather than wait for the pool's verification to be scheduled. When another verification
+            // has taken it already, this waits for that one's outcome.
+            if (verify && VerifyWaiting())
+            {
+                verify = false;
+                continue;
+            }
             lock (gate)
             {
                 DeliveryOutcome outcome = OutcomeOf(token);
@@ -258,6 +267,12 @@ internal sealed class DeliveryTracker : IThreadPoolWorkItem
                     _ = outcome.ToResult(token.MessageId);
                     return true;
                 }
+                if (!verify && outcome.State == DeliveryState.Unverified)
+                {
+                    verify = true;
+                    continue;
+                }
+                verify = false;
                 waiter.Token = token;
                 waiter.Signal.Reset();
                 waiters.Add(waiter);
@@ -321,22 +336,48 @@ internal sealed class DeliveryTracker : IThreadPoolWorkItem
     /// <summary>Settles the acknowledgements whose effect on paho's window only paho's own list can tell; on a pool thread.</summary>
     void IThreadPoolWorkItem.Execute()
     {
+        lock (gate)
+            verificationQueued = false;
+        Verify();
+    }
+
+    /// <summary><see cref="Verify"/> from a caller's thread, which paho's lock may keep waiting for paho's thread.</summary>
+    private bool VerifyWaiting()
+    {
+        pahoThread.EnterWait();
+        try
+        {
+            return Verify();
+        }
+        finally
+        {
+            pahoThread.ExitWait();
+        }
+    }
+
+    /// <summary>
+    /// Settles the acknowledgements settled <see cref="DeliveryState.Unverified"/> and not yet taken by
+    /// another verification; never on paho's thread, never with <see cref="gate"/> held (paho's thread
+    /// takes it inside paho's lock, which paho's list needs).
+    /// </summary>
+    /// <returns>False when there was none to take (another verification has them, or none is left).</returns>
+    private bool Verify()
+    {
         List<int> asked;
         DeliveryLedger checkedLedger;
         lock (gate)
         {
-            verificationQueued = false;
             checkedLedger = ledger;
             asked = checkedLedger.TakeUnverified();
         }
         if (asked.Count == 0)
-            return;
+            return false;
         // Read after the ids were taken: paho updated its list before it called back for each of them.
         HashSet<int>? held = readPahoPending();
         lock (gate)
         {
             if (checkedLedger != ledger)
-                return;
+                return true;
             foreach (int id in asked)
             {
                 if (checkedLedger.Slot(id).State != DeliveryState.Unverified)
@@ -347,6 +388,7 @@ internal sealed class DeliveryTracker : IThreadPoolWorkItem
             if (checkedLedger.Unverified > 0)
                 QueueVerification();
         }
+        return true;
     }
 
     private void OnAcknowledgement(int messageId, Acknowledgement ack)
@@ -388,14 +430,16 @@ internal sealed class DeliveryTracker : IThreadPoolWorkItem
     {
         ledger.Settle(id, state, reason, reasonString);
         WakeWindowWaiters();
-        if (state == DeliveryState.Unverified)
-            return;
+        // A thread waiting for an Unverified publication wakes too: it asks paho's list itself, a
+        // thread hop sooner than the pool's verification (Wait).
         uint generation = ledger.Slot(id).Generation;
         foreach (Waiter waiter in waiters)
         {
             if (waiter.Token.Ledger == ledger && waiter.Token.MessageId == id && waiter.Token.Generation == generation)
                 waiter.Signal.Set();
         }
+        if (state == DeliveryState.Unverified)
+            return;
         if (awaiters.Count > 0 && awaiters.Remove((ledger, id, generation), out var awaiter))
         {
             DeliveryOutcome outcome = ledger.Outcome(id, generation)!.Value;
