@@ -53,8 +53,11 @@ internal sealed class PahoSharpRunner(string address) : IRowRunner
         var tokens = new DeliveryToken[Math.Max(row.Window, 1)];
         var warm = Stopwatch.StartNew();
         Publish(client, row, payload, tokens, warmup, warm, maxTime);
-        // JIT warm-up: keep going until the tiered JIT has had time to promote the hot path.
-        while (warm.Elapsed < TimeSpan.FromMilliseconds(300) && row.Kind != RowKind.Seed)
+        // JIT warm-up: keep going until the tiered JIT has had time to promote the hot path. Not when
+        // counting instructions per message (PAHOSHARP_BENCH_FIXED_WARMUP=1): runs of N and 2N messages
+        // must then differ by exactly N + N/10 messages, as paho_bench.c's runs do.
+        bool fixedWarmup = Environment.GetEnvironmentVariable("PAHOSHARP_BENCH_FIXED_WARMUP") == "1";
+        while (!fixedWarmup && warm.Elapsed < TimeSpan.FromMilliseconds(300) && row.Kind != RowKind.Seed)
         {
             Publish(client, row, payload, tokens, warmup, warm, maxTime);
         }

@@ -7,14 +7,15 @@ namespace PahoSharp.Interop;
 /// <summary>
 /// Owns the trace of paho's <c>MQTTClient</c> library (one per process): the user's handler
 /// (<see cref="MqttTrace"/>), and socket capture for connects under way (<see cref="SocketCapture"/>),
-/// which needs paho's minimum level only while a connect runs. paho formats minimum-level lines anyway
-/// (its default level, for its own trace buffer); outside connects and without a user handler the
-/// output level is set to fatal, so the callback costs nothing per packet.
+/// which needs paho's minimum level only while a connect runs. Outside connects and without a user
+/// handler the output level is fatal, so the callback costs nothing per packet; and paho's formatting
+/// level goes back to error (<see cref="Apply"/>), so paho formats no line per packet either.
 /// </summary>
 internal static unsafe class ClientTrace
 {
     private const int Fatal = (int)MQTTCLIENT_TRACE_LEVELS.MQTTCLIENT_TRACE_FATAL;
     private const int Minimum = (int)MQTTCLIENT_TRACE_LEVELS.MQTTCLIENT_TRACE_MINIMUM;
+    private const int Error = (int)MQTTCLIENT_TRACE_LEVELS.MQTTCLIENT_TRACE_ERROR;
 
     private static readonly Lock Gate = new();
     private static volatile Action<MqttTraceLevel, string>? userHandler;
@@ -69,6 +70,13 @@ internal static unsafe class ClientTrace
         int level = userHandler is null ? Fatal : userLevel;
         if (captures > 0)
             level = Math.Min(level, Minimum);
+        // paho keeps two levels (Log.c, Log_setTraceLevel): the one it sends lines out at, and the one it
+        // formats lines at (vsnprintf under its log mutex, copied into its trace buffer), which a level
+        // above error does not raise. Left at a capture's minimum, paho formatted every PUBLISH and
+        // acknowledgement line for nobody, for the rest of the process; error first brings it back to
+        // the PAHO_HIGH_PERFORMANCE build's own default.
+        if (level > Error)
+            MQTTClientApi.MQTTClient_setTraceLevel((MQTTCLIENT_TRACE_LEVELS)Error);
         MQTTClientApi.MQTTClient_setTraceLevel((MQTTCLIENT_TRACE_LEVELS)level);
     }
 

@@ -52,6 +52,29 @@ public sealed class PublishTests : ClientTest
     }
 
     [Test]
+    public async Task RepeatedAndChangingTopicsEachArriveOnTheirOwnTopic()
+    {
+        // MqttClient encodes a repeated topic once: what it kept must never be sent for another topic.
+        await using var subscriber = await SubscribeAsync("seq/#");
+        MqttClient client = Connected();
+        string[] topics = ["seq/a", "seq/a", "seq/a", "seq/b", "seq/a", new string(['s', 'e', 'q', '/', 'a']), "seq/\u00fc", "seq/\u00fc", "seq/b"];
+
+        for (int i = 0; i < topics.Length; i++)
+            client.Publish(topics[i], $"{i}", MqttQos.AtLeastOnce);
+        var bad = Assert.Throws<ArgumentException>(() => client.Publish("seq/+", "wildcard", MqttQos.AtLeastOnce));
+        Assert.That(bad!.ParamName, Is.EqualTo("topic"), "a bad topic is still checked after a good one was kept");
+        client.WaitForCompletion(client.Publish("seq/end", "end", MqttQos.AtLeastOnce), DeliveryTimeout);
+
+        var received = new List<(string Topic, string Payload)>();
+        for (int i = 0; i <= topics.Length; i++)
+        {
+            ReceivedMessage message = await subscriber.NextAsync();
+            received.Add((message.TopicText, message.PayloadText));
+        }
+        Assert.That(received, Is.EqualTo(topics.Select((t, i) => (t, $"{i}")).Append(("seq/end", "end"))));
+    }
+
+    [Test]
     public async Task EmptyPayloadArrivesEmpty()
     {
         await using var subscriber = await SubscribeAsync("pub/empty");

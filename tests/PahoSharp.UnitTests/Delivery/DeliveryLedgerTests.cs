@@ -135,10 +135,28 @@ public sealed class DeliveryLedgerTests
     {
         DeliveryLedger ledger = NewLedger();
 
-        uint generation = Publish(ledger, ushort.MaxValue);
-        ledger.Settle(ushort.MaxValue, DeliveryState.Delivered, 0, null);
+        uint generation = Publish(ledger, ushort.MaxValue, MqttQos.ExactlyOnce);
+        ledger.Settle(ushort.MaxValue, DeliveryState.Unverified, 0, null);
 
+        Assert.That(ledger.TakeUnverified(), Is.EqualTo(new[] { (int)ushort.MaxValue }));
+        ledger.Settle(ushort.MaxValue, DeliveryState.Delivered, 0, null);
         Assert.That(ledger.Outcome(ushort.MaxValue, generation)!.Value.State, Is.EqualTo(DeliveryState.Delivered));
-        Assert.That(ledger.IdsIn(DeliveryState.Delivered), Is.EqualTo(new[] { (int)ushort.MaxValue }));
+    }
+
+    [Test]
+    public void EachVerificationGetsTheIdentifiersSettledUnverifiedSinceTheLastOne()
+    {
+        DeliveryLedger ledger = NewLedger();
+        Publish(ledger, 7, MqttQos.ExactlyOnce);
+        Publish(ledger, 3, MqttQos.ExactlyOnce);
+        Publish(ledger, 5, MqttQos.ExactlyOnce);
+        ledger.Settle(7, DeliveryState.Unverified, 0, null);
+        ledger.Settle(3, DeliveryState.Unverified, 0, null);
+
+        Assert.That(ledger.TakeUnverified(), Is.EqualTo(new[] { 7, 3 }), "in the order paho acknowledged them");
+        ledger.Settle(5, DeliveryState.Unverified, 0, null);
+        Assert.That(ledger.TakeUnverified(), Is.EqualTo(new[] { 5 }), "only what came since");
+        Assert.That(ledger.TakeUnverified(), Is.Empty);
+        Assert.That(ledger.Unverified, Is.EqualTo(3), "taking them settles nothing");
     }
 }

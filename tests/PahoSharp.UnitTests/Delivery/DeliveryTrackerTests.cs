@@ -33,10 +33,22 @@ public sealed class DeliveryTrackerTests
                 held = [.. ids];
         }
 
+        private readonly List<int> readThreads = [];
+
+        /// <summary>The managed thread of each read, in order.</summary>
+        public int[] ReadThreads()
+        {
+            lock (gate)
+                return [.. readThreads];
+        }
+
         public HashSet<int>? Read()
         {
             lock (gate)
+            {
+                readThreads.Add(Environment.CurrentManagedThreadId);
                 return [.. held];
+            }
         }
     }
 
@@ -85,6 +97,34 @@ public sealed class DeliveryTrackerTests
 
         Assert.That(Bounded.Result(delivered, "delivery").Qos, Is.EqualTo(MqttQos.ExactlyOnce));
         Assert.That(tracker.InFlight, Is.Zero);
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void AThreadWaitingForAnAcknowledgedMqtt311Qos2PublicationAsksPahosListItself(bool pubackFromTheBroker)
+    {
+        Connect(mqtt5: false, window: 10);
+        DeliveryToken token = Publish(1, MqttQos.ExactlyOnce);
+        if (pubackFromTheBroker)
+            paho.Hold(1);
+        tracker.OnDeliveryComplete(1);
+
+        int waitingThread = 0;
+        Task<bool> waited = Task.Factory.StartNew(
+            () =>
+            {
+                waitingThread = Environment.CurrentManagedThreadId;
+                return tracker.Wait(token, Bounded.Timeout);
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+
+        if (pubackFromTheBroker)
+            Assert.That(Bounded.Failure(waited, "the stuck publication's failure"), Is.InstanceOf<MqttException>().With.Message.Contain("PUBACK"));
+        else
+            Assert.That(Bounded.Result(waited, "the delivery"), Is.True);
+        Assert.That(paho.ReadThreads(), Is.EqualTo(new[] { waitingThread }), "one read of paho's list, by the waiting thread: no pool thread was woken for it");
     }
 
     [Test]

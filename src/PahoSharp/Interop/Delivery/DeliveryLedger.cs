@@ -12,6 +12,10 @@ internal sealed class DeliveryLedger
 {
     private DeliverySlot[] slots = new DeliverySlot[16];
     private Dictionary<(int Id, uint Generation), string>? reasonStrings;
+    // The identifiers settled as Unverified since the last TakeUnverified: read by each verification,
+    // which a scan of every slot (up to 65,536, as paho's identifiers go round) made cost more than the
+    // publication it verified.
+    private List<int> unverifiedIds = [];
 
     private readonly ClientTelemetry telemetry;
 
@@ -109,7 +113,10 @@ internal sealed class DeliveryLedger
         if (state == DeliveryState.Stuck)
             Stuck++;
         if (state == DeliveryState.Unverified)
+        {
             Unverified++;
+            unverifiedIds.Add(id);
+        }
         slot.State = state;
         slot.Reason = reason;
         if (reasonString is not null)
@@ -163,15 +170,14 @@ internal sealed class DeliveryLedger
         return null;
     }
 
-    /// <summary>The identifiers whose state is <paramref name="state"/>.</summary>
-    public List<int> IdsIn(DeliveryState state)
+    /// <summary>
+    /// The identifiers settled as <see cref="DeliveryState.Unverified"/> since the last call, in that order;
+    /// one may have left that state since (the caller looks again), and one settled so twice is there twice.
+    /// </summary>
+    public List<int> TakeUnverified()
     {
-        var ids = new List<int>();
-        for (int id = 1; id < slots.Length; id++)
-        {
-            if (slots[id].State == state)
-                ids.Add(id);
-        }
+        List<int> ids = unverifiedIds;
+        unverifiedIds = [];
         return ids;
     }
 
