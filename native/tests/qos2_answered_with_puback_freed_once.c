@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <MQTTAsync.h>
 #include "discard_message.h"
+#include "fake_broker.h"
 #include "loopback_listener.h"
 #include <arpa/inet.h>
 #include <errno.h>
@@ -63,32 +64,6 @@ static void on_connected(void* context, MQTTAsync_successData* data) { (void)con
 static void on_published(void* context, MQTTAsync_successData* data) { (void)context; (void)data; set(&published); }
 static void on_disconnected(void* context, MQTTAsync_successData* data) { (void)context; (void)data; set(&disconnected); }
 
-static void* serve(void* argument)
-{
-	int connection = accept(*(int*)argument, NULL, NULL);
-	unsigned char buf[1024];
-	unsigned char connack[] = { 0x20, 0x02, 0x00, 0x00 };
-	if (connection < 0 || read(connection, buf, sizeof buf) <= 0 || write(connection, connack, sizeof connack) != sizeof connack)
-		return NULL;
-	for (;;)
-	{
-		ssize_t n = read(connection, buf, sizeof buf);
-		if (n <= 0 || (buf[0] & 0xF0) == 0xE0)
-			break;
-		if ((buf[0] & 0xF0) == 0x30 && n >= 4)
-		{ /* PUBLISH with a one-byte remaining length: topic length, topic, packet identifier */
-			int topic_length = (buf[2] << 8) | buf[3];
-			if (n < 6 + topic_length)
-				break;
-			unsigned char puback[] = { 0x40, 0x02, buf[4 + topic_length], buf[5 + topic_length] };
-			if (write(connection, puback, sizeof puback) != sizeof puback)
-				break;
-		}
-	}
-	close(connection);
-	return NULL;
-}
-
 int main(void)
 {
 	char uri[64];
@@ -96,7 +71,7 @@ int main(void)
 	if (listener < 0)
 		return 2;
 	pthread_t server;
-	pthread_create(&server, NULL, serve, &listener);
+	pthread_create(&server, NULL, serve_connack_and_pubacks, &listener);
 
 	MQTTAsync_setTraceCallback(trace);
 	MQTTAsync_setTraceLevel(MQTTASYNC_TRACE_ERROR);

@@ -7,6 +7,7 @@
  * ran out while the publications were waited for. */
 #define _GNU_SOURCE
 #include <MQTTClient.h>
+#include "fake_broker.h"
 #include "loopback_listener.h"
 #include <dlfcn.h>
 #include <poll.h>
@@ -39,32 +40,6 @@ int poll(struct pollfd* fds, nfds_t count, int timeout)
 	return rc;
 }
 
-static void* serve(void* argument)
-{
-	int connection = accept(*(int*)argument, NULL, NULL);
-	unsigned char buf[1024];
-	unsigned char connack[] = { 0x20, 0x02, 0x00, 0x00 };
-	if (connection < 0 || read(connection, buf, sizeof buf) <= 0 || write(connection, connack, sizeof connack) != sizeof connack)
-		return NULL;
-	for (;;)
-	{
-		ssize_t n = read(connection, buf, sizeof buf);
-		if (n <= 0 || (buf[0] & 0xF0) == 0xE0)
-			break;
-		if ((buf[0] & 0xF6) == 0x32 && n >= 4)
-		{ /* QoS 1 PUBLISH with a one-byte remaining length: topic length, topic, packet identifier */
-			int topic_length = (buf[2] << 8) | buf[3];
-			if (n < 6 + topic_length)
-				break;
-			unsigned char puback[] = { 0x40, 0x02, buf[4 + topic_length], buf[5 + topic_length] };
-			if (write(connection, puback, sizeof puback) != sizeof puback)
-				break;
-		}
-	}
-	close(connection);
-	return NULL;
-}
-
 static double now_ms(void)
 {
 	struct timespec t;
@@ -79,7 +54,7 @@ int main(void)
 	if (listener < 0)
 		return 2;
 	pthread_t server;
-	pthread_create(&server, NULL, serve, &listener);
+	pthread_create(&server, NULL, serve_connack_and_pubacks, &listener);
 
 	MQTTClient client = NULL;
 	MQTTClient_connectOptions options = MQTTClient_connectOptions_initializer;
