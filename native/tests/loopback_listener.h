@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -26,6 +27,35 @@ static int listen_on_loopback(char* uri, size_t uri_size)
 	}
 	snprintf(uri, uri_size, "tcp://127.0.0.1:%d", ntohs(address.sin_port));
 	return listener;
+}
+
+/* A listener on 127.0.0.1 served by a thread of the test's own (its fake broker). */
+struct loopback_server
+{
+	int listener;
+	pthread_t thread;
+	char uri[64];
+};
+
+/* Listens and starts serve (a pthread start routine, given &server->listener); 0, or -1 on failure. */
+static inline int loopback_server_start(struct loopback_server* server, void* (*serve)(void*))
+{
+	server->listener = listen_on_loopback(server->uri, sizeof server->uri);
+	if (server->listener < 0)
+		return -1;
+	if (pthread_create(&server->thread, NULL, serve, &server->listener) != 0)
+	{
+		close(server->listener);
+		return -1;
+	}
+	return 0;
+}
+
+/* Waits for the serving thread to end, then closes the listener. */
+static inline void loopback_server_stop(struct loopback_server* server)
+{
+	pthread_join(server->thread, NULL);
+	close(server->listener);
 }
 
 #endif

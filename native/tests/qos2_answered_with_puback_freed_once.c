@@ -66,12 +66,10 @@ static void on_disconnected(void* context, MQTTAsync_successData* data) { (void)
 
 int main(void)
 {
-	char uri[64];
-	int listener = listen_on_loopback(uri, sizeof uri);
-	if (listener < 0)
+	struct loopback_server server;
+	if (loopback_server_start(&server, serve_connack_and_pubacks) != 0)
 		return 2;
-	pthread_t server;
-	pthread_create(&server, NULL, serve_connack_and_pubacks, &listener);
+	const char* uri = server.uri;
 
 	MQTTAsync_setTraceCallback(trace);
 	MQTTAsync_setTraceLevel(MQTTASYNC_TRACE_ERROR);
@@ -99,8 +97,7 @@ int main(void)
 	rc = MQTTAsync_disconnect(client, &disconnect);
 	int was_disconnected = rc == MQTTASYNC_SUCCESS && wait_for(&disconnected, 10);
 	MQTTAsync_destroy(&client);
-	pthread_join(server, NULL);
-	close(listener);
+	loopback_server_stop(&server);
 
 	pthread_mutex_lock(&lock);
 	int errors = heap_errors;

@@ -72,12 +72,10 @@ static void* serve(void* argument)
 
 int main(void)
 {
-	char uri[64];
-	int listener = listen_on_loopback(uri, sizeof uri);
-	if (listener < 0)
+	struct loopback_server server;
+	if (loopback_server_start(&server, serve) != 0)
 		return 2;
-	pthread_t server;
-	pthread_create(&server, NULL, serve, &listener);
+	const char* uri = server.uri;
 
 	MQTTClient client = NULL;
 	if (MQTTClient_create(&client, uri, "pahosharp-sync-acks", MQTTCLIENT_PERSISTENCE_NONE, NULL) != MQTTCLIENT_SUCCESS
@@ -108,8 +106,7 @@ int main(void)
 	int all = sleeps;
 	pthread_mutex_unlock(&lock);
 	MQTTClient_destroy(&client);
-	pthread_join(server, NULL);
-	close(listener);
+	loopback_server_stop(&server);
 
 	printf("%d of %d cycles of connect, subscribe, unsubscribe, disconnect; paho's usleep calls: %d in all, %d during subscribe/unsubscribe/disconnect\n",
 		done, CYCLES, all, counted);

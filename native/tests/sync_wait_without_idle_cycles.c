@@ -49,12 +49,10 @@ static double now_ms(void)
 
 int main(void)
 {
-	char uri[64];
-	int listener = listen_on_loopback(uri, sizeof uri);
-	if (listener < 0)
+	struct loopback_server server;
+	if (loopback_server_start(&server, serve_connack_and_pubacks) != 0)
 		return 2;
-	pthread_t server;
-	pthread_create(&server, NULL, serve_connack_and_pubacks, &listener);
+	const char* uri = server.uri;
 
 	MQTTClient client = NULL;
 	MQTTClient_connectOptions options = MQTTClient_connectOptions_initializer;
@@ -86,8 +84,7 @@ int main(void)
 
 	MQTTClient_disconnect(client, 1000);
 	MQTTClient_destroy(&client);
-	pthread_join(server, NULL);
-	close(listener);
+	loopback_server_stop(&server);
 
 	printf("%d of %d QoS 1 publications waited for with MQTTClient_waitForCompletion in %.1f ms; paho's polls that ran out meanwhile: %d\n",
 		completed, MESSAGES, elapsed, ran_out);
